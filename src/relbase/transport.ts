@@ -1,0 +1,122 @@
+/**
+ * One HTTP exchange with relBase: auth headers, the client-side rate limit, a timeout, the 403
+ * throttling retries, and parsing the answer with a schema. Everything relBase-specific about
+ * *sending* lives here; what to send lives in client.ts.
+ */
+import type { z } from 'zod';
+import type { RateLimiter } from '../http/rate-limiter.js';
+import { badResponseError, errorForStatus, isThrottlingStatus, networkError, timeoutError } from './errors.js';
+
+/** One attempt, reported to `onRequest` (status null when no answer arrived). Never carries tokens. */
+export interface RelbaseRequestEvent {
+  method: string;
+  /** Path below the base URL, without query string, e.g. `/productos/12`. */
+  path: string;
+  status: number | null;
+  ms: number;
+}
+
+export interface RelbaseTransportOptions {
+  baseUrl: string;
+  userToken: string;
+  companyToken: string;
+  timeoutMs: number;
+  limiter: RateLimiter;
+  fetch: typeof fetch;
+  onRequest: ((event: RelbaseRequestEvent) => void) | undefined;
+  throttleRetries: number;
+  throttleBackoffMs: number;
+}
+
+export interface RelbaseRequest<S extends z.ZodType> {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  json?: unknown;
+  form?: FormData;
+  schema: S;
+}
+
+/** Backoff doubles from the base but never past this, so a persisting 403 fails in bounded time. */
+const MAX_BACKOFF_MS = 8_000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export type RelbaseTransport = <S extends z.ZodType>(req: RelbaseRequest<S>) => Promise<z.output<S>>;
+
+export function createRelbaseTransport(opts: RelbaseTransportOptions): RelbaseTransport {
+  const base = opts.baseUrl.replace(/\/+$/, '');
+
+  async function attempt(req: RelbaseRequest<z.ZodType>): Promise<{ status: number; text: string }> {
+    const url = new URL(base + req.path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = {
+      Authorization: opts.userToken,
+      Company: opts.companyToken,
+      Accept: 'application/json',
+    };
+    let body: string | FormData | undefined;
+    if (req.form) body = req.form; // fetch sets the multipart content type with its boundary
+    else if (req.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(req.json);
+    }
+
+    await opts.limiter.acquire();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+    const started = Date.now();
+    let status: number | null = null;
+    try {
+      // The timer covers reading the body too: a server may send headers and then stall.
+      const res = await opts.fetch(url, { method: req.method, headers, body, signal: controller.signal });
+      status = res.status;
+      const text = await res.text();
+      return { status: res.status, text };
+    } catch (err) {
+      if (controller.signal.aborted) throw timeoutError(req.method, req.path, opts.timeoutMs);
+      throw networkError(req.method, req.path, err);
+    } finally {
+      clearTimeout(timer);
+      opts.onRequest?.({ method: req.method, path: req.path, status, ms: Date.now() - started });
+    }
+  }
+
+  return async function request<S extends z.ZodType>(req: RelbaseRequest<S>): Promise<z.output<S>> {
+    let retriesLeft = opts.throttleRetries;
+    let backoff = opts.throttleBackoffMs;
+    for (;;) {
+      const { status, text } = await attempt(req);
+      if (isThrottlingStatus(status) && retriesLeft > 0) {
+        retriesLeft--;
+        // Hold every caller sharing this limiter, not just this one: the limit is per account.
+        opts.limiter.pauseUntil(Date.now() + backoff);
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        continue;
+      }
+      if (status < 200 || status >= 300) {
+        throw errorForStatus(req.method, req.path, status, text, opts.throttleRetries);
+      }
+      return parseAnswer(req, status, text);
+    }
+  };
+}
+
+function parseAnswer<S extends z.ZodType>(req: RelbaseRequest<S>, status: number, text: string): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw badResponseError(req.method, req.path, status, 'not JSON');
+  }
+  const parsed = req.schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw badResponseError(req.method, req.path, status, issues);
+  }
+  return parsed.data;
+}
