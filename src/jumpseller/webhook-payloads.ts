@@ -78,7 +78,7 @@ export function parseOrderWebhook(input: unknown): JsOrder {
 export function parseProductWebhook(input: unknown): JsProductWebhook {
   const json = asJson(input, 'product');
   const inner =
-    typeof json === 'object' && json !== null && 'product' in json ? (json as { product: unknown }).product : json;
+    typeof json === 'object' && json !== null && 'product' in json ? json.product : json;
   const id = ProductId.safeParse(inner);
   if (!id.success) throw new WebhookPayloadError(`product webhook body has no product id: ${summarise(id.error)}`);
   const full = JsProductSchema.safeParse(inner);
