@@ -1,0 +1,10 @@
+/**
+ * The list of migrations, in order. Static imports (rather than reading the folder at run time) so
+ * the same list loads under tsx, vitest and any bundler. Add a new file, then add it here.
+ */
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-28-0001-initial.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-28-0001-initial': initial,
+};

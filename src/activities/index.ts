@@ -1,0 +1,13 @@
+/** All activities, built from their dependencies (`createActivities(deps)`), registered by the worker. */
+import type { ActivityDeps } from './deps.js';
+import { createOrderActivities } from './order-activities.js';
+
+export type { ActivityDeps } from './deps.js';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createOrderActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

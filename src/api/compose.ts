@@ -1,0 +1,39 @@
+/** The HTTP app with all its routes, built from the running services (shared by `npm start` and `npm run api`). */
+import type { Hono } from 'hono';
+import type { Config } from '../config.js';
+import type { Logger } from '../observability/logger.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import type { Services } from '../runtime/services.js';
+import { createApp } from './app.js';
+import { createDispatcher } from './webhooks/dispatch.js';
+import { startRedispatcher, type Redispatcher } from './webhooks/redispatcher.js';
+import { webhookRoutes } from './webhooks/routes.js';
+
+export interface ApiApp {
+  app: Hono;
+  metrics: Metrics;
+  redispatcher: Redispatcher;
+}
+
+export function composeApi(services: Services, config: Config, logger: Logger, options: { mainTaskQueue?: string } = {}): ApiApp {
+  const metrics = createMetrics();
+  const dispatcher = createDispatcher(services.temporal, options);
+  const redispatcher = startRedispatcher({ db: services.db, dispatcher, logger });
+  const app = createApp({
+    db: services.db,
+    temporal: services.temporal,
+    logger,
+    metrics,
+    routes: [
+      webhookRoutes({
+        db: services.db,
+        stores: services.stores,
+        dispatcher,
+        logger,
+        metrics,
+        maxBodyBytes: config.webhookMaxBodyBytes,
+      }),
+    ],
+  });
+  return { app, metrics, redispatcher };
+}

@@ -1,0 +1,50 @@
+/**
+ * The install steps, idempotent: run them once or ten times, a store ends with exactly one hook per
+ * event pointing at this service, the four checkout fields, and the shipping product in relBase.
+ * Used at start-up in single-store mode, by the OAuth callback, and by `npm run ops -- install`.
+ */
+import type { Db } from '../db/database.js';
+import { saveStoreSettings } from '../db/stores-repository.js';
+import { normalizeForMatching } from '../domain/text.js';
+import type { Logger } from '../observability/logger.js';
+import type { StoreContext } from '../stores/registry.js';
+import { CHECKOUT_FIELDS, HOOK_EVENTS, SHIPPING_PRODUCT_NAME } from './install-plan.js';
+
+export interface InstallReport {
+  hooksCreated: string[];
+  fieldsCreated: string[];
+  checkoutFieldIds: Record<string, string>;
+  shippingProductCreated: boolean;
+}
+
+export async function installStore(db: Db, store: StoreContext, publicUrl: string, logger: Logger): Promise<InstallReport> {
+  const hookUrl = `${publicUrl}/webhooks/jumpseller`;
+  const report: InstallReport = { hooksCreated: [], fieldsCreated: [], checkoutFieldIds: {}, shippingProductCreated: false };
+
+  const hooks = await store.jumpseller.listHooks();
+  for (const event of HOOK_EVENTS) {
+    if (hooks.some((h) => h.event === event && h.url === hookUrl)) continue;
+    await store.jumpseller.createHook({ event, url: hookUrl });
+    report.hooksCreated.push(event);
+  }
+
+  const fields = await store.jumpseller.listCheckoutCustomFields();
+  for (const wanted of CHECKOUT_FIELDS) {
+    const labels = wanted.matchLabels.map(normalizeForMatching);
+    let field = fields.find((f) => labels.includes(normalizeForMatching(f.label)));
+    if (!field) {
+      field = await store.jumpseller.createCheckoutCustomField(wanted.create);
+      report.fieldsCreated.push(wanted.create.label);
+    }
+    report.checkoutFieldIds[wanted.key] = String(field.id);
+  }
+  await saveStoreSettings(db, store.code, { ...store.settings, checkoutFieldIds: report.checkoutFieldIds });
+
+  const code = store.settings.shippingProductCode;
+  if (!(await store.relbase.findProductByCode(code))) {
+    await store.relbase.createProduct({ name: SHIPPING_PRODUCT_NAME, code, price: 0 });
+    report.shippingProductCreated = true;
+  }
+  logger.info({ store: store.code, ...report }, 'install steps done');
+  return report;
+}
