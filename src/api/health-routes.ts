@@ -21,9 +21,10 @@ export function healthRoutes(deps: Pick<AppDeps, 'db' | 'temporal' | 'metrics'>)
       withTimeout(pingDatabase(deps.db), 'database'),
       withTimeout(deps.temporal.workflowService.getSystemInfo({}), 'temporal'),
     ]);
-    const [dbResult, temporalResult] = results;
-    checks.database = dbResult?.status === 'fulfilled' ? 'ok' : `failing: ${String((dbResult as PromiseRejectedResult).reason?.message ?? 'error')}`;
-    checks.temporal = temporalResult?.status === 'fulfilled' ? 'ok' : `failing: ${String((temporalResult as PromiseRejectedResult).reason?.message ?? 'error')}`;
+    const describe = (r: PromiseSettledResult<unknown> | undefined) =>
+      r?.status === 'rejected' ? `failing: ${r.reason instanceof Error ? r.reason.message : 'error'}` : 'ok';
+    checks.database = describe(results[0]);
+    checks.temporal = describe(results[1]);
     const ok = results.every((r) => r.status === 'fulfilled');
     return c.json({ status: ok ? 'ready' : 'not ready', checks }, ok ? 200 : 503);
   });

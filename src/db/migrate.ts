@@ -16,7 +16,7 @@ export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = error instanceof Error ? error.message : JSON.stringify(error);
     throw new MigrationError(failed ? `migration ${failed} failed: ${reason}` : `migrations could not run: ${reason}`, results, { cause: error });
   }
   return results;

@@ -28,7 +28,7 @@ export async function startInfrastructure(config: Config, logger: Logger, pathEn
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const pg = await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort);
-      stops.push(pg.stop);
+      stops.push(() => pg.stop());
       databaseUrl = pg.url;
       logger.info({ dataDir: join(config.dataDir, 'pglite') }, 'embedded PostgreSQL (PGlite) started');
     }
@@ -44,7 +44,7 @@ export async function startInfrastructure(config: Config, logger: Logger, pathEn
         namespace: config.temporal.namespace,
         dbFile: join(config.dataDir, 'temporal', 'temporal.sqlite'),
       });
-      stops.push(dev.stop);
+      stops.push(() => dev.stop());
       temporalAddress = dev.address;
       temporalUiUrl = dev.uiUrl;
       logger.info({ address: dev.address, binary: dev.source }, 'embedded Temporal dev server started');

@@ -75,8 +75,8 @@ export function createStoreRegistry(o: StoreRegistryOptions): StoreRegistry {
       if (!row || row.status !== 'active') return undefined;
       return { code, hooksToken: creds.hooksToken, settings: readSettings(row.settings), ...clientsFor(creds) };
     },
-    async hooksToken(code) {
-      return configured.get(code)?.hooksToken;
+    hooksToken(code) {
+      return Promise.resolve(configured.get(code)?.hooksToken);
     },
     async codes() {
       const active = await listStoreCodes(o.db);

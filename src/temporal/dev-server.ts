@@ -71,13 +71,13 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
 
 async function waitUntilServing(address: string, child: ChildProcess, stderr: () => string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let exited: number | null = null;
+  const state: { exited: number | null } = { exited: null };
   child.once('exit', (code) => {
-    exited = code ?? -1;
+    state.exited = code ?? -1;
   });
   for (;;) {
-    if (exited !== null) {
-      throw new Error(`the Temporal dev server exited with code ${exited} before serving on ${address}: ${stderr().trim().slice(-1500)}`);
+    if (state.exited !== null) {
+      throw new Error(`the Temporal dev server exited with code ${state.exited} before serving on ${address}: ${stderr().trim().slice(-1500)}`);
     }
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });

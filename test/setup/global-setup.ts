@@ -86,7 +86,7 @@ export default async function setup(project: TestProject) {
 
   const binary = findTemporalCli(process.env.TEMPORAL_CLI_PATH, process.env.PATH);
   const server = await startDevServer({ binary, port: await freePort(), uiPort: undefined, namespace: 'default', dbFile: undefined });
-  cleanups.push(server.stop);
+  cleanups.push(() => server.stop());
 
   project.provide('temporalAddress', server.address);
   project.provide('databaseUrl', databaseUrl);
