@@ -1,0 +1,102 @@
+/**
+ * `/_sim/*`: what tests and demos use to play the merchant and the shopper, and to inspect what the
+ * service did. No authentication. Inputs are camelCase (they are ours, not Jumpseller's).
+ */
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { parseInput } from './catalog-operations.js';
+import { solidPng } from './png.js';
+import { SimRequestError } from './sim-errors.js';
+import type { JumpsellerSimulator } from './simulator.js';
+
+const FaultsInput = z
+  .object({
+    latencyMs: z.number().nonnegative(),
+    errorRate: z.number().min(0).max(1),
+    throttle: z.number().min(0).max(1),
+    hangMs: z.number().nonnegative(),
+    commitThenFail: z.array(z.object({ method: z.string(), pathPrefix: z.string(), remaining: z.number().int() })),
+  })
+  .partial();
+
+const WebhookOptionsInput = z
+  .object({
+    duplicates: z.number().int().min(1),
+    reorder: z.enum(['none', 'reverse', 'random']),
+    deliveryDelayMs: z.number().nonnegative(),
+    retryUnitMs: z.number().nonnegative(),
+    timeoutMs: z.number().positive(),
+  })
+  .partial();
+
+const RateLimitInput = z
+  .object({ perSecond: z.number().int().positive(), perMinute: z.number().int().positive(), legacy403Next: z.number().int().nonnegative() })
+  .partial();
+
+const ClockInput = z.object({ advanceMs: z.number() });
+
+async function body(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SimRequestError(422, 'the body must be JSON');
+  }
+}
+
+function idParam(c: Context, name: string): number {
+  return Number.parseInt(c.req.param(name) ?? '', 10);
+}
+
+export function createControlRoutes(sim: JumpsellerSimulator): Hono {
+  const ctl = new Hono();
+
+  ctl.get('/images/:file{[0-9]+\\.png}', (c) => {
+    const id = idParam(c, 'file');
+    return c.body(solidPng(id), 200, { 'content-type': 'image/png', 'cache-control': 'public, max-age=3600' });
+  });
+
+  ctl.get('/store', (c) => c.json({ store: sim.state.store, credentials: sim.state.credentials, oauth: sim.oauthClient }));
+
+  ctl.post('/orders', async (c) => c.json({ order: sim.placeOrder((await body(c)) as never) }, 201));
+  ctl.post('/orders/:id{[0-9]+}/pay', (c) => c.json({ order: sim.payOrder(idParam(c, 'id')) }));
+  ctl.post('/orders/:id{[0-9]+}/cancel', (c) => c.json({ order: sim.cancelOrder(idParam(c, 'id')) }));
+  ctl.post('/orders/:id{[0-9]+}/abandon', (c) => c.json({ order: sim.abandonOrder(idParam(c, 'id')) }));
+
+  ctl.post('/products', async (c) => c.json({ product: sim.createProduct((await body(c)) as never) }, 201));
+  ctl.put('/products/:id{[0-9]+}', async (c) => c.json({ product: sim.updateProduct(idParam(c, 'id'), (await body(c)) as never) }));
+  ctl.put('/products/:id{[0-9]+}/variants/:variantId{[0-9]+}', async (c) =>
+    c.json({ variant: sim.updateVariant(idParam(c, 'id'), idParam(c, 'variantId'), (await body(c)) as never) }),
+  );
+  ctl.delete('/products/:id{[0-9]+}', (c) => {
+    sim.deleteProduct(idParam(c, 'id'));
+    return c.body(null, 204);
+  });
+
+  ctl.get('/requests', (c) => c.json(sim.requestStats()));
+  ctl.delete('/requests', (c) => {
+    sim.resetRequestStats();
+    return c.json(sim.requestStats());
+  });
+  ctl.put('/faults', async (c) => c.json(sim.setFaults(parseInput(FaultsInput, await body(c)))));
+  ctl.put('/rate-limit', async (c) => c.json(sim.setRateLimit(parseInput(RateLimitInput, await body(c)))));
+  ctl.put('/webhooks', async (c) => c.json(sim.setWebhookOptions(parseInput(WebhookOptionsInput, await body(c)))));
+  ctl.get('/deliveries', (c) => c.json({ deliveries: sim.deliveries() }));
+  ctl.post('/deliveries/flush', async (c) => {
+    await sim.flushDeliveries();
+    return c.json({ deliveries: sim.deliveries().length });
+  });
+  ctl.post('/clock', async (c) => c.json({ now: sim.advanceClock(parseInput(ClockInput, await body(c)).advanceMs) }));
+  ctl.post('/oauth/revoke', (c) => {
+    sim.revokeAllTokens();
+    return c.json({ revoked: true });
+  });
+  ctl.post('/reset', (c) => {
+    sim.reset();
+    return c.json({ reset: true });
+  });
+
+  return ctl;
+}
