@@ -1,0 +1,187 @@
+/**
+ * The whole service in-process for integration tests: both simulators over real HTTP, the API on a
+ * real port (so the Jumpseller simulator delivers signed webhooks to it), the workers on the real
+ * Temporal dev server of this run, and the real PostgreSQL database of this run. Each stack gets its
+ * own store code, so its API task queues and rows never meet another test's.
+ */
+import { randomBytes } from 'node:crypto';
+import { serve, type ServerType } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { composeApi, type ApiApp } from '../../src/api/compose.js';
+import { loadConfig } from '../../src/config.js';
+import { createDatabase, type Db } from '../../src/db/database.js';
+import { upsertLink } from '../../src/db/product-links-repository.js';
+import { ensureBasicStore } from '../../src/db/stores-repository.js';
+import { installStore } from '../../src/install/install-store.js';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
+import { closeServer } from '../../src/runtime/http-server.js';
+import type { Services } from '../../src/runtime/services.js';
+import { startRelbaseSimulator, type RunningRelbaseSimulator, type RelbaseSimulatorOptions } from '../../src/sandbox/relbase/simulator.js';
+import { startJumpsellerSimulator, type RunningJumpsellerSimulator } from '../../src/sandbox/jumpseller/server.js';
+import type { JumpsellerSimulatorOptions } from '../../src/sandbox/jumpseller/simulator.js';
+import { createStoreRegistry, type StoreRegistry } from '../../src/stores/registry.js';
+import type { StoreSettings } from '../../src/stores/settings.js';
+import { bundleWorkflows, createWorkers, type RunningWorkers } from '../../src/worker.js';
+import { orderStatusQuery, orderWorkflowId, type OrderState, type OrderStatus } from '../../src/workflows/order/contracts.js';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+/** The workflow bundle, built once per test file (webpack takes seconds). */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflows();
+  return bundle;
+}
+
+let runtimeInstalled = false;
+function installQuietRuntime() {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
+export interface StackOptions {
+  settings?: Partial<StoreSettings>;
+  jumpseller?: JumpsellerSimulatorOptions;
+  relbase?: RelbaseSimulatorOptions;
+  /** Skip the install steps (hooks, checkout fields, shipping product). */
+  skipInstall?: boolean;
+  logger?: Logger;
+}
+
+export interface TestStack {
+  storeCode: string;
+  js: RunningJumpsellerSimulator;
+  rb: RunningRelbaseSimulator;
+  db: Db;
+  stores: StoreRegistry;
+  temporal: Client;
+  api: ApiApp;
+  apiUrl: string;
+  workers: RunningWorkers;
+  mainTaskQueue: string;
+  /** Links a SKU to a relBase product the way product sync would. */
+  link(sku: string, relbaseProductId: number, jsProductId?: number): Promise<void>;
+  orderStatus(orderId: number | string): Promise<OrderStatus>;
+  /** Polls the order workflow's `state` query until `predicate` holds (or throws after `timeoutMs`). */
+  waitForOrder(orderId: number | string, predicate: (s: OrderStatus) => boolean, timeoutMs?: number): Promise<OrderStatus>;
+  waitForOrderState(orderId: number | string, state: OrderState, timeoutMs?: number): Promise<OrderStatus>;
+  /** Stops the workers only (a crash or a deploy); `startWorkers` brings them back. */
+  stopWorkers(): Promise<void>;
+  startWorkers(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<TestStack> {
+  installQuietRuntime();
+  const logger = options.logger ?? createLogger('silent');
+  const storeCode = `t-${randomBytes(4).toString('hex')}`;
+  const mainTaskQueue = `main-${storeCode}`;
+  const config = loadConfig({});
+
+  const js = await startJumpsellerSimulator({ storeCode, ...options.jumpseller });
+  const rb = await startRelbaseSimulator({ port: 0, ...options.relbase });
+  const db = createDatabase(inject('databaseUrl'), { maxConnections: inject('embeddedDatabase') ? 1 : 5 });
+  const warehouseId = rb.simulator.warehouses()[0]!.id;
+  await ensureBasicStore(db, storeCode, { warehouseId, ...options.settings });
+
+  const stores = createStoreRegistry({
+    db,
+    jumpsellerApiUrl: js.apiUrl,
+    relbaseApiUrl: rb.apiUrl,
+    configured: [
+      {
+        code: storeCode,
+        jumpsellerLogin: js.sim.credentials.login,
+        jumpsellerAuthToken: js.sim.credentials.authToken,
+        hooksToken: js.sim.hooksToken,
+        relbaseUserToken: rb.simulator.userToken,
+        relbaseCompanyToken: rb.simulator.companyToken,
+      },
+    ],
+  });
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const temporal = new Client({ connection });
+  const services: Services = { db, stores, temporal, temporalConnection: connection, close: async () => undefined };
+  const api = composeApi(services, config, logger, { mainTaskQueue });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const address = server.address();
+  const apiUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const bundleReady = await workflowBundle();
+  const spawnWorkers = () =>
+    createWorkers({
+      connection: nativeConnection,
+      namespace: 'default',
+      workflowBundle: bundleReady,
+      storeCodes: [storeCode],
+      mainTaskQueue,
+      activityDeps: { db, stores, temporal, logger },
+    });
+  let workers = await spawnWorkers();
+
+  if (!options.skipInstall) {
+    const store = await stores.get(storeCode);
+    await installStore(db, store!, apiUrl, logger);
+  }
+
+  const stack: TestStack = {
+    storeCode,
+    js,
+    rb,
+    db,
+    stores,
+    temporal,
+    api,
+    apiUrl,
+    get workers() {
+      return workers;
+    },
+    mainTaskQueue,
+    async link(sku, relbaseProductId, jsProductId = 0) {
+      await upsertLink(db, { storeCode, sku, jsProductId: String(jsProductId), jsVariantId: null, relbaseProductId: String(relbaseProductId) });
+    },
+    async orderStatus(orderId) {
+      return temporal.workflow.getHandle(orderWorkflowId(storeCode, orderId)).query(orderStatusQuery);
+    },
+    async waitForOrder(orderId, predicate, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: OrderStatus | undefined;
+      for (;;) {
+        try {
+          last = await stack.orderStatus(orderId);
+          if (predicate(last)) return last;
+        } catch {
+          // not started yet
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`order ${orderId} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    waitForOrderState(orderId, state, timeoutMs) {
+      return stack.waitForOrder(orderId, (s) => s.state === state, timeoutMs);
+    },
+    async stopWorkers() {
+      await workers.shutdown();
+    },
+    async startWorkers() {
+      workers = await spawnWorkers();
+    },
+    async stop() {
+      api.redispatcher.stop();
+      await workers.shutdown().catch(() => undefined);
+      await closeServer(server, 2000);
+      await js.close();
+      await rb.close();
+      await nativeConnection.close();
+      await connection.close();
+      await db.destroy();
+    },
+  };
+  return stack;
+}
