@@ -46,6 +46,9 @@ export type RelbaseTransport = <S extends z.ZodType>(req: RelbaseRequest<S>) => 
 
 export function createRelbaseTransport(opts: RelbaseTransportOptions): RelbaseTransport {
   const base = opts.baseUrl.replace(/\/+$/, '');
+  // relBase's error text goes into our messages; a server that echoed a header must not leak it.
+  const secrets = [opts.userToken, opts.companyToken].filter((t) => t.length > 0);
+  const redactTokens = (text: string) => secrets.reduce((t, secret) => t.split(secret).join('[redacted]'), text);
 
   async function attempt(req: RelbaseRequest<z.ZodType>): Promise<{ status: number; text: string }> {
     const url = new URL(base + req.path);
@@ -96,7 +99,7 @@ export function createRelbaseTransport(opts: RelbaseTransportOptions): RelbaseTr
         continue;
       }
       if (status < 200 || status >= 300) {
-        throw errorForStatus(req.method, req.path, status, text, opts.throttleRetries);
+        throw errorForStatus(req.method, req.path, status, redactTokens(text), opts.throttleRetries);
       }
       return parseAnswer(req, status, text);
     }

@@ -89,6 +89,15 @@ describe('relBase client: wire details and error classification', () => {
     expect(err.message).toBe(`relbase: POST /clientes answered ${status}: rut inválido`);
   });
 
+  it('redacts the tokens if relBase echoes them in an error message', async () => {
+    const app = new Hono();
+    app.get('/api/v1/bodegas', (c) =>
+      c.json({ data: {}, meta: { code: 401, message: `bad token ${c.req.header('authorization')} for ${c.req.header('company')}` } }, 401),
+    );
+    const err = await rejectionOf(clientFor(app).listWarehouses());
+    expect(err.message).toBe('relbase: GET /bodegas answered 401: bad token [redacted] for [redacted]');
+  });
+
   it('retries 429 like 403 and, when it persists, leaves it transient (throttled)', async () => {
     const app = new Hono();
     let calls = 0;
