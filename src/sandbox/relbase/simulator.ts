@@ -49,6 +49,8 @@ export interface RelbaseSimulatorOptions {
   random?: () => number;
   /** yyyy-mm-dd used when a document names no date; default today (UTC). */
   today?: () => string;
+  /** The clock the rate limit reads, for deterministic tests. */
+  now?: () => number;
 }
 
 export interface RelbaseSimulator {
@@ -91,7 +93,7 @@ export function createRelbaseSimulator(opts: RelbaseSimulatorOptions = {}): Relb
   reset();
 
   const api = new Hono();
-  api.use(trafficMiddleware(() => ctx.state.traffic, () => rateLimit));
+  api.use(trafficMiddleware(() => ctx.state.traffic, () => rateLimit, opts.now));
   api.use(async (c, next) => {
     // Header names are case-insensitive; relBase sends no Bearer prefix.
     if (c.req.header('authorization') !== userToken || c.req.header('company') !== companyToken) {
