@@ -44,6 +44,8 @@ function checkPage({ page, limit }: PageQuery): void {
   }
 }
 
+// Methods that validate their input are async so a bad argument is a rejection, like any other failure.
+
 /** Stock pushed to Jumpseller is an integer count (the spec types it so); anything else is a caller bug. */
 function checkStock(stock: number): void {
   if (!Number.isInteger(stock) || stock < 0) {
@@ -57,14 +59,14 @@ export function createJumpsellerClient(opts: JumpsellerClientOptions): Jumpselle
   return {
     getOrder: (id) => send({ method: 'GET', path: `/orders/${id}.json` }, wrapped('order', JsOrderSchema)),
 
-    listOrders: ({ page, limit, status }) => {
+    listOrders: async ({ page, limit, status }) => {
       checkPage({ page, limit });
       // The enum form of the status path; the display names are translated.
       const path = status ? `/orders/status/${status}.json` : '/orders.json';
       return send({ method: 'GET', path, query: { page, limit } }, wrappedList('order', JsOrderSchema));
     },
 
-    listProducts: (query) => {
+    listProducts: async (query) => {
       checkPage(query);
       return send(
         { method: 'GET', path: '/products.json', query: { page: query.page, limit: query.limit } },
@@ -82,7 +84,7 @@ export function createJumpsellerClient(opts: JumpsellerClientOptions): Jumpselle
     getVariant: (productId, variantId) =>
       send({ method: 'GET', path: `/products/${productId}/variants/${variantId}.json` }, wrapped('variant', JsVariantSchema)),
 
-    updateVariantStock: (productId, variantId, stock) => {
+    updateVariantStock: async (productId, variantId, stock) => {
       checkStock(stock);
       return send(
         {
@@ -95,7 +97,7 @@ export function createJumpsellerClient(opts: JumpsellerClientOptions): Jumpselle
       );
     },
 
-    updateProductStock: (productId, stock) => {
+    updateProductStock: async (productId, stock) => {
       checkStock(stock);
       return send(
         { method: 'PUT', path: `/products/${productId}.json`, body: { product: { stock, stock_unlimited: false } } },

@@ -50,7 +50,8 @@ export function rateLimit(state: SimState): MiddlewareHandler {
     const inLastSecond = rl.counted.filter((t) => t > now - 1_000).length;
     if (rl.legacy403Next > 0) {
       rl.legacy403Next--;
-      return c.json({ message: 'Rate limit exceeded' }, 403, limitHeaders(state, 0, 0));
+      // The per-second window is the one a burst exhausts; the minute budget is reported as it is.
+      return c.json({ message: 'Rate limit exceeded' }, 403, limitHeaders(state, 0, rl.perMinute - rl.counted.length));
     }
     if (inLastSecond >= rl.perSecond || rl.counted.length >= rl.perMinute) {
       return c.json(
