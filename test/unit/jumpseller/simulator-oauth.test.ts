@@ -11,7 +11,7 @@ async function authorize(sim: ReturnType<typeof createJumpsellerSimulator>): Pro
     scope: 'read_store read_orders',
     state: 'xyz',
   });
-  const res = await sim.app.request(`/oauth/authorize?${q}`);
+  const res = await sim.app.request(`/oauth/authorize?${q.toString()}`);
   expect(res.status).toBe(302);
   const location = new URL(res.headers.get('location') ?? '');
   expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);

@@ -97,8 +97,8 @@ describe('simulator webhooks', () => {
     sim.placeOrder({ lines: [{ productId: product.id, qty: 1 }] });
     await sim.flushDeliveries();
     expect(receiver.received.map((r) => r.event)).toEqual([
-      ...Array(3).fill('order_pending_payment'),
-      ...Array(3).fill('order_updated'),
+      ...Array<string>(3).fill('order_pending_payment'),
+      ...Array<string>(3).fill('order_updated'),
     ]);
     expect(new Set(receiver.received.map((r) => r.headers['jumpseller-hmac-sha256'])).size).toBe(1);
   });
