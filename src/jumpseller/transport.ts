@@ -102,12 +102,15 @@ export function createJumpsellerTransport(opts: JumpsellerClientOptions): Jumpse
       }
       opts.onRequest?.({ method, path, status, ms: now() - started });
 
-      const exhausted = exhaustedUntil(headers, now());
-      if (exhausted !== null) limiter.pauseUntil(exhausted);
+      // A ban's end is the authority; otherwise a used-up window holds every caller back until it resets.
+      const bannedTill = bannedUntil(headers);
+      const ban = bannedTill !== null && bannedTill > now() ? bannedTill : null; // a past reset (clock skew) is no guide
+      const exhausted = ban ?? exhaustedUntil(headers, now());
+      if (exhausted !== null && exhausted - now() <= maxThrottleWaitMs) limiter.pauseUntil(exhausted);
 
       const throttled = status === 429 || (status === 403 && saysExhausted(headers));
       if (throttled) {
-        const resumeAt = Math.max(bannedUntil(headers) ?? now() + throttlePauseMs, exhausted ?? 0);
+        const resumeAt = ban ?? Math.max(now() + throttlePauseMs, exhausted ?? 0);
         const waitMs = Math.max(0, resumeAt - now());
         if (attempt < maxThrottleRetries && waitMs <= maxThrottleWaitMs) {
           limiter.pauseUntil(resumeAt);

@@ -312,6 +312,24 @@ describe('Jumpseller client against the simulator', () => {
     }
   });
 
+  it('waits out a short ban, and hands a long one back as throttled with retryAfterMs', async () => {
+    const statuses: (number | null)[] = [];
+    const banned = clientWith({ onRequest: ({ status }) => statuses.push(status) });
+    try {
+      running.sim.setRateLimit({ banForMs: 1_500 });
+      expect(await banned.countProducts()).toBe(250);
+      expect(statuses).toEqual([429, 200]);
+
+      running.sim.setRateLimit({ banForMs: 120_000 });
+      const err = await apiErrorOf(banned.countProducts());
+      expect(err).toMatchObject({ code: 'throttled', kind: 'transient', status: 429 });
+      expect(err.retryAfterMs).toBeGreaterThan(100_000);
+      expect(err.retryAfterMs).toBeLessThanOrEqual(121_000); // the header has whole seconds, rounded up
+    } finally {
+      running.sim.setRateLimit({ banForMs: 0 });
+    }
+  });
+
   it('a request held past the client timeout is a transient timeout ApiError', async () => {
     running.sim.setFaults({ hangMs: 600 });
     try {

@@ -31,7 +31,12 @@ const WebhookOptionsInput = z
   .partial();
 
 const RateLimitInput = z
-  .object({ perSecond: z.number().int().positive(), perMinute: z.number().int().positive(), legacy403Next: z.number().int().nonnegative() })
+  .object({
+    perSecond: z.number().int().positive(),
+    perMinute: z.number().int().positive(),
+    legacy403Next: z.number().int().nonnegative(),
+    banForMs: z.number().nonnegative(),
+  })
   .partial();
 
 const ClockInput = z.object({ advanceMs: z.number() });

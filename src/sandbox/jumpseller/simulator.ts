@@ -81,10 +81,12 @@ export interface JumpsellerSimulator {
   /** Zeroes the request counters (not the rate-limit window), to measure one phase of a test. */
   resetRequestStats(): void;
   setFaults(faults: Partial<Faults>): Faults;
-  setRateLimit(limits: { perSecond?: number; perMinute?: number; legacy403Next?: number }): {
+  /** `banForMs` starts a temporary ban from now (0 lifts it). */
+  setRateLimit(limits: { perSecond?: number; perMinute?: number; legacy403Next?: number; banForMs?: number }): {
     perSecond: number;
     perMinute: number;
     legacy403Next: number;
+    bannedUntil: number;
   };
   setWebhookOptions(options: Partial<WebhookDeliveryOptions>): WebhookDeliveryOptions;
   deliveries(): DeliveryAttempt[];
@@ -156,10 +158,11 @@ export function createJumpsellerSimulator(opts: JumpsellerSimulatorOptions = {})
       state.faults = { ...state.faults, ...faults };
       return state.faults;
     },
-    setRateLimit: (limits) => {
+    setRateLimit: ({ banForMs, ...limits }) => {
       Object.assign(state.rateLimit, limits);
-      const { perSecond, perMinute, legacy403Next } = state.rateLimit;
-      return { perSecond, perMinute, legacy403Next };
+      if (banForMs !== undefined) state.rateLimit.bannedUntil = banForMs > 0 ? simNow(state) + banForMs : 0;
+      const { perSecond, perMinute, legacy403Next, bannedUntil } = state.rateLimit;
+      return { perSecond, perMinute, legacy403Next, bannedUntil };
     },
     setWebhookOptions: (options) => {
       webhooks.options = { ...webhooks.options, ...options };
@@ -189,6 +192,7 @@ export function createJumpsellerSimulator(opts: JumpsellerSimulatorOptions = {})
       state.counters = { injectedErrors: 0, injectedThrottles: 0, committedThenFailed: 0 };
       state.rateLimit.counted = [];
       state.rateLimit.legacy403Next = 0;
+      state.rateLimit.bannedUntil = 0;
       state.stats = emptyStats();
     },
     stop: () => webhooks.cancelPending(),

@@ -140,6 +140,8 @@ export interface SimRateLimit {
   counted: number[];
   /** Answer the next N requests with the older API's throttling answer: 403 with Remaining 0. */
   legacy403Next: number;
+  /** A temporary ban (what 2000 throttled requests earn): every request answers 429 until then. */
+  bannedUntil: number;
 }
 
 export interface SimRequestStats {
@@ -233,7 +235,7 @@ export function createSimState(id: SimIdentity): SimState {
     ids: freshIds(),
     faults: noFaults(),
     counters: { injectedErrors: 0, injectedThrottles: 0, committedThenFailed: 0 },
-    rateLimit: { perSecond: id.perSecond, perMinute: id.perMinute, counted: [], legacy403Next: 0 },
+    rateLimit: { perSecond: id.perSecond, perMinute: id.perMinute, counted: [], legacy403Next: 0, bannedUntil: 0 },
     stats: emptyStats(),
     clockOffsetMs: 0,
     publicUrl: id.publicUrl,

@@ -48,6 +48,14 @@ export function rateLimit(state: SimState): MiddlewareHandler {
     const now = simNow(state);
     while (rl.counted.length > 0 && rl.counted[0]! <= now - 60_000) rl.counted.shift();
     const inLastSecond = rl.counted.filter((t) => t > now - 1_000).length;
+    if (rl.bannedUntil > now) {
+      // Whole seconds, rounded up so the ban is over at the time announced: 2024-05-23T16:13:47+00:00
+      const reset = new Date(Math.ceil(rl.bannedUntil / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+      return c.json({ message: 'Banned by rate limit' }, 429, {
+        ...limitHeaders(state, 0, 0),
+        'Jumpseller-BannedByRateLimit-Reset': reset,
+      });
+    }
     if (rl.legacy403Next > 0) {
       rl.legacy403Next--;
       // The per-second window is the one a burst exhausts; the minute budget is reported as it is.
