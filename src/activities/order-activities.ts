@@ -197,6 +197,7 @@ export function createOrderActivities(deps: ActivityDeps) {
         return { relbaseId: intent.relbase_id, folio: intent.folio, total: intent.total, pdfUrl: intent.pdf_url, alreadyExisted: true };
       }
       return classifyFailures(async () => {
+        heartbeat();
         // Any document type counts: a nota de venta may since have become a boleta or factura.
         const existing = await store.relbase.findDocumentsByLabel(input.labelValue);
         heartbeat();

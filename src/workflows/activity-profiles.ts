@@ -28,13 +28,14 @@ export function relbaseApiProfile(storeCode: string): ActivityOptions {
 
 /**
  * Creating a document: the first retry waits long enough for a request the client abandoned to have
- * committed or died on relBase's side before the retry looks for it by label.
+ * committed or died on relBase's side before the retry looks for it by label. The activity heartbeats
+ * around each call (each bounded by the client's 15 s timeout), so a dead worker is noticed in 20 s.
  */
 export function issueDocumentProfile(storeCode: string): ActivityOptions {
   return {
     ...externalApi,
     taskQueue: relbaseQueue(storeCode),
-    heartbeatTimeout: '45s',
+    heartbeatTimeout: '20s',
     retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '5m' },
   };
 }

@@ -24,6 +24,7 @@ import type { JumpsellerSimulatorOptions } from '../../src/sandbox/jumpseller/si
 import { createStoreRegistry, type StoreRegistry } from '../../src/stores/registry.js';
 import type { StoreSettings } from '../../src/stores/settings.js';
 import { bundleWorkflows, createWorkers, type RunningWorkers } from '../../src/worker.js';
+import { MAIN_TASK_QUEUE } from '../../src/workflows/task-queues.js';
 import { orderStatusQuery, orderWorkflowId, type OrderState, type OrderStatus } from '../../src/workflows/order/contracts.js';
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -46,6 +47,11 @@ export interface StackOptions {
   relbase?: RelbaseSimulatorOptions;
   /** Skip the install steps (hooks, checkout fields, shipping product). */
   skipInstall?: boolean;
+  /**
+   * False: run no workers here; workflows go to the production main queue, served by worker
+   * processes the test starts itself (`npm run worker`).
+   */
+  inProcessWorkers?: boolean;
   logger?: Logger;
 }
 
@@ -57,6 +63,8 @@ export interface TestStack {
   stores: StoreRegistry;
   temporal: Client;
   api: ApiApp;
+  /** The environment that points `npm run worker` / `npm run api` processes at this stack. */
+  processEnv: Record<string, string>;
   apiUrl: string;
   workers: RunningWorkers;
   mainTaskQueue: string;
@@ -76,7 +84,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   installQuietRuntime();
   const logger = options.logger ?? createLogger('silent');
   const storeCode = `t-${randomBytes(4).toString('hex')}`;
-  const mainTaskQueue = `main-${storeCode}`;
+  const inProcessWorkers = options.inProcessWorkers ?? true;
+  const mainTaskQueue = inProcessWorkers ? `main-${storeCode}` : MAIN_TASK_QUEUE;
   const config = loadConfig({});
 
   const js = await startJumpsellerSimulator({ storeCode, ...options.jumpseller });
@@ -121,7 +130,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       mainTaskQueue,
       activityDeps: { db, stores, temporal, logger },
     });
-  let workers = await spawnWorkers();
+  let workers: RunningWorkers = inProcessWorkers ? await spawnWorkers() : { workers: [], done: Promise.resolve(), shutdown: () => Promise.resolve() };
 
   if (!options.skipInstall) {
     const store = await stores.get(storeCode);
@@ -141,6 +150,20 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       return workers;
     },
     mainTaskQueue,
+    processEnv: {
+      DATABASE_URL: inject('databaseUrl'),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      JUMPSELLER_API_URL: js.apiUrl,
+      JUMPSELLER_STORE_CODE: storeCode,
+      JUMPSELLER_LOGIN: js.sim.credentials.login,
+      JUMPSELLER_AUTH_TOKEN: js.sim.credentials.authToken,
+      JUMPSELLER_HOOKS_TOKEN: js.sim.hooksToken,
+      RELBASE_API_URL: rb.apiUrl,
+      RELBASE_USER_TOKEN: rb.simulator.userToken,
+      RELBASE_COMPANY_TOKEN: rb.simulator.companyToken,
+      RELBASE_WAREHOUSE_ID: String(warehouseId),
+      LOG_LEVEL: 'warn',
+    },
     async link(sku, relbaseProductId, jsProductId = 0) {
       await upsertLink(db, { storeCode, sku, jsProductId: String(jsProductId), jsVariantId: null, relbaseProductId: String(relbaseProductId) });
     },
