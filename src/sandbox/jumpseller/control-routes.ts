@@ -1,6 +1,25 @@
 /**
  * `/_sim/*`: what tests and demos use to play the merchant and the shopper, and to inspect what the
- * service did. No authentication. Inputs are camelCase (they are ours, not Jumpseller's).
+ * service did. No authentication. Inputs are camelCase (they are ours, not Jumpseller's); the
+ * helpers validate them with zod and answer 422 `{message, errors}` when they are wrong.
+ *
+ *   GET    /_sim/images/:id.png              the product image bytes (image/png)
+ *   GET    /_sim/store                       store info, Basic credentials, OAuth client
+ *   POST   /_sim/hooks-token/reset           a new hooks token (as a merchant resetting it)
+ *   POST   /_sim/orders                      place an order (PlaceOrderInput)
+ *   POST   /_sim/orders/:id/pay|cancel|abandon
+ *   POST   /_sim/products                    create (NewProductInput, variants included)
+ *   PUT    /_sim/products/:id                change name/price/sku/stock/status
+ *   PUT    /_sim/products/:id/variants/:vid  change a variant's price/sku/stock
+ *   DELETE /_sim/products/:id
+ *   GET    /_sim/requests                    API traffic; DELETE zeroes it
+ *   PUT    /_sim/faults                      latencyMs, errorRate, throttle, hangMs, commitThenFail
+ *   PUT    /_sim/rate-limit                  perSecond, perMinute, legacy403Next, banForMs
+ *   PUT    /_sim/webhooks                    duplicates, reorder, deliveryDelayMs, retryUnitMs, timeoutMs
+ *   GET    /_sim/deliveries                  every webhook attempt; POST /_sim/deliveries/flush awaits them
+ *   POST   /_sim/clock                       {advanceMs}: token expiry without waiting
+ *   POST   /_sim/oauth/revoke                every token stops working (uninstall)
+ *   POST   /_sim/reset
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
@@ -8,6 +27,8 @@ import { z } from 'zod';
 import { parseInput } from './catalog-operations.js';
 import { solidPng } from './png.js';
 import { SimRequestError } from './sim-errors.js';
+import type { NewProduct, ProductChange, VariantChange } from './catalog-operations.js';
+import type { PlaceOrder } from './order-operations.js';
 import type { JumpsellerSimulator } from './simulator.js';
 
 const FaultsInput = z
@@ -65,15 +86,18 @@ export function createControlRoutes(sim: JumpsellerSimulator): Hono {
 
   ctl.get('/store', (c) => c.json({ store: sim.state.store, credentials: sim.state.credentials, oauth: sim.oauthClient }));
 
-  ctl.post('/orders', async (c) => c.json({ order: sim.placeOrder((await body(c)) as never) }, 201));
+  ctl.post('/hooks-token/reset', (c) => c.json({ hooks_token: sim.resetHooksToken() }));
+
+  // The casts hand untrusted JSON to helpers that parse it with zod before use.
+  ctl.post('/orders', async (c) => c.json({ order: sim.placeOrder((await body(c)) as PlaceOrder) }, 201));
   ctl.post('/orders/:id{[0-9]+}/pay', (c) => c.json({ order: sim.payOrder(idParam(c, 'id')) }));
   ctl.post('/orders/:id{[0-9]+}/cancel', (c) => c.json({ order: sim.cancelOrder(idParam(c, 'id')) }));
   ctl.post('/orders/:id{[0-9]+}/abandon', (c) => c.json({ order: sim.abandonOrder(idParam(c, 'id')) }));
 
-  ctl.post('/products', async (c) => c.json({ product: sim.createProduct((await body(c)) as never) }, 201));
-  ctl.put('/products/:id{[0-9]+}', async (c) => c.json({ product: sim.updateProduct(idParam(c, 'id'), (await body(c)) as never) }));
+  ctl.post('/products', async (c) => c.json({ product: sim.createProduct((await body(c)) as NewProduct) }, 201));
+  ctl.put('/products/:id{[0-9]+}', async (c) => c.json({ product: sim.updateProduct(idParam(c, 'id'), (await body(c)) as ProductChange) }));
   ctl.put('/products/:id{[0-9]+}/variants/:variantId{[0-9]+}', async (c) =>
-    c.json({ variant: sim.updateVariant(idParam(c, 'id'), idParam(c, 'variantId'), (await body(c)) as never) }),
+    c.json({ variant: sim.updateVariant(idParam(c, 'id'), idParam(c, 'variantId'), (await body(c)) as VariantChange) }),
   );
   ctl.delete('/products/:id{[0-9]+}', (c) => {
     sim.deleteProduct(idParam(c, 'id'));

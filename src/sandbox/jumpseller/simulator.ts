@@ -65,7 +65,10 @@ export interface JumpsellerSimulator {
   oauthClient: { clientId: string; clientSecret: string };
   /** Basic-auth credentials of the store. */
   credentials: { login: string; authToken: string };
-  hooksToken: string;
+  /** The current hooks token (it changes with resetHooksToken). */
+  readonly hooksToken: string;
+  /** Gives the store a new hooks token, as a merchant can in the admin; returns it. */
+  resetHooksToken(): string;
   setPublicUrl(url: string): void;
 
   placeOrder(input: PlaceOrder): SimOrder;
@@ -138,7 +141,13 @@ export function createJumpsellerSimulator(opts: JumpsellerSimulatorOptions = {})
     state,
     oauthClient: { clientId: state.oauth.clientId, clientSecret: state.oauth.clientSecret },
     credentials: state.credentials,
-    hooksToken: state.store.hooks_token,
+    get hooksToken() {
+      return state.store.hooks_token;
+    },
+    resetHooksToken: () => {
+      state.store.hooks_token = randomSecret(16);
+      return state.store.hooks_token;
+    },
     setPublicUrl: (url) => {
       state.publicUrl = url.replace(/\/+$/, '');
     },

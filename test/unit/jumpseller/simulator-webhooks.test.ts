@@ -54,6 +54,18 @@ describe('simulator webhooks', () => {
     expect(bodies[2]).toMatchObject({ id: order.id, total: 23980, customer: { id: String(order.customer.id) } });
   });
 
+  it('signs with the new hooks token after the merchant resets it', async () => {
+    await subscribe('product_created');
+    const fresh = sim.resetHooksToken();
+    expect(fresh).not.toBe('sim-hooks-token-0123');
+    expect(sim.hooksToken).toBe(fresh);
+    sim.createProduct({ name: 'Llavero', price: 1990 });
+    await sim.flushDeliveries();
+    const [hook] = receiver.received;
+    expect(() => verifyJumpsellerSignature(hook!.raw, hook!.headers['jumpseller-hmac-sha256'], fresh)).not.toThrow();
+    expect(() => verifyJumpsellerSignature(hook!.raw, hook!.headers['jumpseller-hmac-sha256'], 'sim-hooks-token-0123')).toThrow(/mismatch/);
+  });
+
   it('sends only to hooks registered for the event', async () => {
     await subscribe('order_paid');
     const product = sim.createProduct({ name: 'Taza', price: 4990, stock: 1 });
