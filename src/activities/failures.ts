@@ -26,4 +26,5 @@ export const FAILURE_TYPES = {
   unknownStore: 'store.unknown',
   documentConflict: 'relbase.documentConflict',
   storeNotConfigured: 'store.notConfigured',
+  missingFiscalData: 'order.missingFiscalData',
 } as const;

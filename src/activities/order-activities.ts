@@ -32,6 +32,8 @@ export interface OrderSnapshot {
     jsVariantId: string | null;
   }[];
   additionalFields: { id: string; label: string; value: string | null }[];
+  /** The billing address as one line (street, number, complement, comuna, city), or the shipping one. */
+  receiverAddress: string | null;
 }
 
 export interface OrderContext {
@@ -68,6 +70,13 @@ export interface IssuedDocument {
   alreadyExisted: boolean;
 }
 
+function addressLine(a: JsOrder['billing_address']): string | null {
+  if (!a) return null;
+  const street = [a.address, a.street_number].filter(Boolean).join(' ');
+  const line = [street, a.complement, a.municipality, a.city].filter((p) => p && String(p).trim() !== '').join(', ');
+  return line === '' ? null : line;
+}
+
 export function snapshotOf(order: JsOrder): OrderSnapshot {
   return {
     orderId: String(order.id),
@@ -91,6 +100,7 @@ export function snapshotOf(order: JsOrder): OrderSnapshot {
       label: f.label ?? '',
       value: f.value == null ? null : String(f.value),
     })),
+    receiverAddress: addressLine(order.billing_address) ?? addressLine(order.shipping_address),
   };
 }
 
@@ -165,16 +175,20 @@ export function createOrderActivities(deps: ActivityDeps) {
     },
 
     /** The relBase customer for a factura's receiver: found by RUT, or created. */
-    async ensureCustomer(input: { storeCode: string; receiver: { rut: string; razonSocial: string; giro: string } }): Promise<number> {
+    async ensureCustomer(input: { storeCode: string; receiver: { rut: string; razonSocial: string; giro: string }; address: string | null }): Promise<number> {
       const store = await requireStore(deps, input.storeCode);
       return classifyFailures(async () => {
         const found = await store.relbase.findCustomerByRut(input.receiver.rut);
         if (found) return Number(found.id);
+        if (!input.address) {
+          // A factura's receiver needs an address (DirRecep); inventing one would put it on a tax document.
+          throw permanentFailure(`relBase has no customer with RUT ${input.receiver.rut} and the order has no billing address to create one`, FAILURE_TYPES.missingFiscalData);
+        }
         const created = await store.relbase.createCustomer({
           rut: input.receiver.rut,
           name: input.receiver.razonSocial,
           business_activity: input.receiver.giro,
-          address: '',
+          address: input.address,
         });
         return Number(created.id);
       });

@@ -183,7 +183,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       await enter('issuing', null, { missingSkus: [], documentType: plan.choice.type });
       try {
         const customerId = plan.choice.receiver && (plan.choice.type === 33 || plan.choice.typeSii === 33)
-          ? await relbase.ensureCustomer({ storeCode, receiver: plan.choice.receiver })
+          ? await relbase.ensureCustomer({ storeCode, receiver: plan.choice.receiver, address: order.receiverAddress })
           : null;
         const issued = await issuer.issueDocument({
           storeCode,
@@ -206,7 +206,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       } catch (err) {
         const failure = permanentFailureOf(err);
         if (!failure) throw err;
-        await enter('needs_attention', `relBase refused the document: ${failure.message}`);
+        await enter('needs_attention', `the document could not be issued: ${failure.message}; fix it and send retry (or resolve)`);
       }
     } else if (plan.kind === 'missing_products') {
       await enter('pending_products', `waiting for ${plan.skus.length} product(s) to be linked to relBase: ${plan.skus.join(', ')}`, {
