@@ -41,7 +41,7 @@ function fiscalFields(doc: string, rut: string | null, razon = 'Comercial Ejempl
 }
 
 /** Places and pays an order (the simulator delivers the webhooks) and returns it with its document once settled. */
-async function paidOrder(input: Omit<PlaceOrder, 'lines'> & { lines: { sku: string; qty: number; discount?: number }[] }) {
+function paidOrder(input: Omit<PlaceOrder, 'lines'> & { lines: { sku: string; qty: number; discount?: number }[] }) {
   const order = stack.js.sim.placeOrder({
     ...input,
     lines: input.lines.map((l) => ({ productId: products[l.sku]!.js, qty: l.qty, discount: l.discount ?? 0 })),
@@ -58,7 +58,7 @@ function documentOf(orderId: number) {
 
 describe('document type', () => {
   it('boleta when the checkout fields are absent', async () => {
-    const order = await paidOrder({ lines: [{ sku: 'DOC-A', qty: 1 }] });
+    const order = paidOrder({ lines: [{ sku: 'DOC-A', qty: 1 }] });
     const s = await stack.waitForOrderState(order.id, 'issued');
     expect(s.documentType).toBe(39);
     expect(documentOf(order.id).type_document).toBe(39);
@@ -66,7 +66,7 @@ describe('document type', () => {
 
   it('factura with a valid RUT whose customer relBase already has', async () => {
     const existing = stack.rb.simulator.addCustomer({ rut: '76192083-9', name: 'Comercial Ejemplo SpA', business_activity: 'Comercio' });
-    const order = await paidOrder({ lines: [{ sku: 'DOC-A', qty: 2 }], additionalFields: fiscalFields('Factura electrónica', '76.192.083-9') });
+    const order = paidOrder({ lines: [{ sku: 'DOC-A', qty: 2 }], additionalFields: fiscalFields('Factura electrónica', '76.192.083-9') });
     await stack.waitForOrderState(order.id, 'issued');
     const doc = documentOf(order.id);
     expect(doc.type_document).toBe(33);
@@ -75,7 +75,7 @@ describe('document type', () => {
   });
 
   it('factura with a valid RUT that relBase does not know: the customer is created', async () => {
-    const order = await paidOrder({
+    const order = paidOrder({
       lines: [{ sku: 'DOC-B', qty: 1 }],
       additionalFields: fiscalFields('Factura electrónica', '60.803.000-k', 'Servicio de Impuestos Internos', 'Administración pública'),
       billingAddress: { address: 'Teatinos', municipality: 'Santiago', city: 'Santiago' },
@@ -89,7 +89,7 @@ describe('document type', () => {
 
   it('invalid RUT under the "hold" policy waits for an operator, then issues the corrected factura', async () => {
     await setSettings({ invalidFiscalDataPolicy: 'hold' });
-    const order = await paidOrder({ lines: [{ sku: 'DOC-A', qty: 1 }], additionalFields: fiscalFields('Factura electrónica', '76.192.083-1') });
+    const order = paidOrder({ lines: [{ sku: 'DOC-A', qty: 1 }], additionalFields: fiscalFields('Factura electrónica', '76.192.083-1') });
     const held = await stack.waitForOrderState(order.id, 'needs_attention');
     expect(held.reason).toMatch(/RUT/);
     expect(stack.rb.simulator.documents().filter((d) => d.label_value === `JS-${order.id}`)).toHaveLength(0);
@@ -103,7 +103,7 @@ describe('document type', () => {
 
   it('invalid RUT under the "boleta" policy issues a boleta and says why', async () => {
     await setSettings({ invalidFiscalDataPolicy: 'boleta' });
-    const order = await paidOrder({ lines: [{ sku: 'DOC-A', qty: 1 }], additionalFields: fiscalFields('Factura electrónica', '12.345.678-0') });
+    const order = paidOrder({ lines: [{ sku: 'DOC-A', qty: 1 }], additionalFields: fiscalFields('Factura electrónica', '12.345.678-0') });
     const s = await stack.waitForOrderState(order.id, 'issued');
     expect(documentOf(order.id).type_document).toBe(39);
     expect(s.reason).toMatch(/boleta instead of factura/);
@@ -111,7 +111,7 @@ describe('document type', () => {
   });
 
   it('nota de venta carries the tax document it will become', async () => {
-    const order = await paidOrder({ lines: [{ sku: 'DOC-B', qty: 2 }], additionalFields: [{ label: 'Tipo de documento', value: 'Nota de venta' }] });
+    const order = paidOrder({ lines: [{ sku: 'DOC-B', qty: 2 }], additionalFields: [{ label: 'Tipo de documento', value: 'Nota de venta' }] });
     await stack.waitForOrderState(order.id, 'issued');
     const doc = documentOf(order.id);
     expect(doc.type_document).toBe(1001);
@@ -119,7 +119,7 @@ describe('document type', () => {
   });
 
   it('a non-CLP order is held with the reason', async () => {
-    const order = await paidOrder({ lines: [{ sku: 'DOC-A', qty: 1 }], currency: 'USD' });
+    const order = paidOrder({ lines: [{ sku: 'DOC-A', qty: 1 }], currency: 'USD' });
     const s = await stack.waitForOrderState(order.id, 'needs_attention');
     expect(s.reason).toMatch(/USD|CLP/);
   });
@@ -135,7 +135,7 @@ describe('discounts on each line, total equal to what the customer paid', () => 
   ];
 
   it.each(cases)('$name', async ({ order: input }) => {
-    const order = await paidOrder(input);
+    const order = paidOrder(input);
     await stack.waitForOrderState(order.id, 'issued');
     const doc = documentOf(order.id);
     expect(doc.amount_total).toBe(order.total);

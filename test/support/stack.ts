@@ -111,7 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   });
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   const temporal = new Client({ connection });
-  const services: Services = { db, stores, temporal, temporalConnection: connection, close: async () => undefined };
+  const services: Services = { db, stores, temporal, temporalConnection: connection, close: () => Promise.resolve() };
   const api = composeApi(services, config, logger, { mainTaskQueue });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
