@@ -41,7 +41,16 @@ function installQuietRuntime() {
   runtimeInstalled = true;
 }
 
+/** Where the stack's Temporal server and database are; tests get them from the global setup. */
+export interface StackEnvironment {
+  temporalAddress: string;
+  databaseUrl: string;
+  embeddedDatabase: boolean;
+}
+
 export interface StackOptions {
+  /** Default: the test run's (vitest `inject`); benches pass their own. */
+  environment?: StackEnvironment;
   settings?: Partial<StoreSettings>;
   jumpseller?: JumpsellerSimulatorOptions;
   relbase?: RelbaseSimulatorOptions;
@@ -82,6 +91,11 @@ export interface TestStack {
 
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   installQuietRuntime();
+  const env: StackEnvironment = options.environment ?? {
+    temporalAddress: inject('temporalAddress'),
+    databaseUrl: inject('databaseUrl'),
+    embeddedDatabase: inject('embeddedDatabase'),
+  };
   const logger = options.logger ?? createLogger('silent');
   const storeCode = `t-${randomBytes(4).toString('hex')}`;
   const inProcessWorkers = options.inProcessWorkers ?? true;
@@ -90,7 +104,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
 
   const js = await startJumpsellerSimulator({ storeCode, ...options.jumpseller });
   const rb = await startRelbaseSimulator({ port: 0, ...options.relbase });
-  const db = createDatabase(inject('databaseUrl'), { maxConnections: inject('embeddedDatabase') ? 1 : 5 });
+  const db = createDatabase(env.databaseUrl, { maxConnections: env.embeddedDatabase ? 1 : 5 });
   const warehouseId = rb.simulator.warehouses()[0]!.id;
   await ensureBasicStore(db, storeCode, { warehouseId, ...options.settings });
 
@@ -109,7 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       },
     ],
   });
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection });
   const services: Services = { db, stores, temporal, temporalConnection: connection, close: () => Promise.resolve() };
   const api = composeApi(services, config, logger, { mainTaskQueue });
@@ -119,7 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const address = server.address();
   const apiUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-  const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
   const bundleReady = await workflowBundle();
   const spawnWorkers = () =>
     createWorkers({
@@ -151,8 +165,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
     mainTaskQueue,
     processEnv: {
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      DATABASE_URL: env.databaseUrl,
+      TEMPORAL_ADDRESS: env.temporalAddress,
       JUMPSELLER_API_URL: js.apiUrl,
       JUMPSELLER_STORE_CODE: storeCode,
       JUMPSELLER_LOGIN: js.sim.credentials.login,
