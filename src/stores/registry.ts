@@ -3,12 +3,21 @@
  * webhooks, its settings, and API clients bound to its credentials. Clients are built once per store
  * and process so each store's rate limiters are shared by every activity in that process.
  *
- * Single-store mode takes credentials from the configuration; settings always come from the database.
+ * Single-store mode takes credentials from the configuration; installed (OAuth) stores take theirs
+ * from their row, sealed with SECRETS_KEY, with access tokens refreshed by `oauth.tokens`. Settings
+ * always come from the database.
  */
+import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { findStore, listStoreCodes } from '../db/stores-repository.js';
+import type { RateWindow } from '../http/rate-limiter.js';
+import { createRateLimiter } from '../http/rate-limiter.js';
 import { createJumpsellerClient, type JumpsellerClient } from '../jumpseller/client.js';
 import { createRelbaseClient, type RelbaseClient } from '../relbase/client.js';
+import { ApiError } from '../http/api-errors.js';
+import type { Store } from '../db/schema.js';
+import { hooksTokenContext, openCredentials, withRefreshOn401, type AccessTokenSource } from './oauth-tokens.js';
+import { openSecret } from './secrets.js';
 import { readSettings, type StoreSettings } from './settings.js';
 
 export interface StoreCredentials {
@@ -42,6 +51,8 @@ export interface StoreRegistryOptions {
   relbaseApiUrl: string;
   /** Stores configured through variables. */
   configured: StoreCredentials[];
+  /** Installed (OAuth) stores; without it only configured stores exist. */
+  oauth?: { secretsKey: Buffer; tokens: AccessTokenSource };
 }
 
 export function createStoreRegistry(o: StoreRegistryOptions): StoreRegistry {
@@ -55,11 +66,13 @@ export function createStoreRegistry(o: StoreRegistryOptions): StoreRegistry {
         jumpseller: createJumpsellerClient({
           baseUrl: o.jumpsellerApiUrl,
           auth: { kind: 'basic', login: creds.jumpsellerLogin, authToken: creds.jumpsellerAuthToken },
+          ...(o.rateLimits?.jumpseller ? { limiter: createRateLimiter(o.rateLimits.jumpseller) } : {}),
         }),
         relbase: createRelbaseClient({
           baseUrl: o.relbaseApiUrl,
           userToken: creds.relbaseUserToken,
           companyToken: creds.relbaseCompanyToken,
+          ...(o.rateLimits?.relbase ? { limiter: createRateLimiter(o.rateLimits.relbase) } : {}),
         }),
       };
       clients.set(creds.code, c);
@@ -67,20 +80,67 @@ export function createStoreRegistry(o: StoreRegistryOptions): StoreRegistry {
     return c;
   }
 
+  const jumpsellerOAuthClients = new Map<string, JumpsellerClient>();
+  const relbaseOAuthClients = new Map<string, RelbaseClient>();
+
+  function oauthContext(row: Store, oauth: NonNullable<StoreRegistryOptions['oauth']>): StoreContext {
+    const code = row.code;
+    let jumpseller = jumpsellerOAuthClients.get(code);
+    if (!jumpseller) {
+      const client = createJumpsellerClient({
+        baseUrl: o.jumpsellerApiUrl,
+        auth: { kind: 'bearer', getAccessToken: () => oauth.tokens.accessToken(code) },
+      });
+      jumpseller = withRefreshOn401(client, () => oauth.tokens.refreshAfterRejection(code, undefined));
+      jumpsellerOAuthClients.set(code, jumpseller);
+    }
+    const creds = openCredentials(oauth.secretsKey, code, row.credentials_sealed!);
+    // Keyed by the tokens' digest: an operator changing them (in another process) gets a new client.
+    const rbKey = creds.relbase ? `${code}:${createHash('sha256').update(`${creds.relbase.userToken}\n${creds.relbase.companyToken}`).digest('hex')}` : `${code}:none`;
+    let relbase = relbaseOAuthClients.get(rbKey);
+    if (!relbase) {
+      relbase = creds.relbase
+        ? createRelbaseClient({ baseUrl: o.relbaseApiUrl, userToken: creds.relbase.userToken, companyToken: creds.relbase.companyToken })
+        : relbaseNotConnected(code);
+      relbaseOAuthClients.set(rbKey, relbase);
+    }
+    return { code, hooksToken: openSecret(oauth.secretsKey, row.hooks_token_sealed!, hooksTokenContext(code)), settings: readSettings(row.settings), jumpseller, relbase };
+  }
+
+  const isOAuthRow = (row: Store | undefined): row is Store =>
+    o.oauth !== undefined && row?.auth_kind === 'oauth' && row.credentials_sealed !== null && row.hooks_token_sealed !== null;
+
   return {
     async get(code) {
       const creds = configured.get(code);
-      if (!creds) return undefined;
       const row = await findStore(o.db, code);
       if (!row || row.status !== 'active') return undefined;
-      return { code, hooksToken: creds.hooksToken, settings: readSettings(row.settings), ...clientsFor(creds) };
+      if (creds) return { code, hooksToken: creds.hooksToken, settings: readSettings(row.settings), ...clientsFor(creds) };
+      return isOAuthRow(row) ? oauthContext(row, o.oauth!) : undefined;
     },
-    hooksToken(code) {
-      return Promise.resolve(configured.get(code)?.hooksToken);
+    async hooksToken(code) {
+      const creds = configured.get(code);
+      if (creds) return creds.hooksToken;
+      if (!o.oauth) return undefined;
+      const row = await findStore(o.db, code);
+      return isOAuthRow(row) ? openSecret(o.oauth.secretsKey, row.hooks_token_sealed!, hooksTokenContext(code)) : undefined;
     },
     async codes() {
       const active = await listStoreCodes(o.db);
-      return active.filter((c) => configured.has(c));
+      if (!o.oauth) return active.filter((c) => configured.has(c));
+      const rows = await o.db.selectFrom('stores').select(['code', 'auth_kind']).where('status', '=', 'active').execute();
+      const oauthCodes = new Set(rows.filter((r) => r.auth_kind === 'oauth').map((r) => r.code));
+      return active.filter((c) => configured.has(c) || oauthCodes.has(c));
     },
   };
+}
+
+/**
+ * An installed store whose relBase tokens are not set yet: every relBase call fails with a permanent
+ * error that says what to do, so orders wait as needs-attention instead of retrying blindly.
+ */
+function relbaseNotConnected(code: string): RelbaseClient {
+  const refuse = () =>
+    Promise.reject(new ApiError('relbase', 'auth', `store ${code} has no relBase credentials yet; set them with \`npm run ops -- relbase-credentials --store ${code}\``));
+  return new Proxy({} as RelbaseClient, { get: () => refuse });
 }

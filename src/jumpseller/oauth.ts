@@ -1,0 +1,120 @@
+/**
+ * The Jumpseller OAuth2 client (accounts.jumpseller.com): the authorize URL, the code exchange and
+ * the refresh. Access tokens last an hour; the refresh token that comes back is the one to keep
+ * (rotation is undocumented, so we always store the newest).
+ *
+ * A refusal (`invalid_grant`, `invalid_client`: 400 or 401) is an `OAuthRefusedError`: retrying
+ * cannot help, the merchant must install again. Network failures and 5xx are transient `ApiError`s.
+ * Error messages never carry the code, the tokens or the client secret.
+ */
+import { z } from 'zod';
+import { ApiError } from '../http/api-errors.js';
+
+/** What the service asks for at install: orders, products, hooks, store info and checkout fields. */
+export const OAUTH_SCOPES = ['read_store', 'read_orders', 'read_products', 'write_products', 'read_hooks', 'write_hooks', 'read_settings', 'write_settings'];
+
+export interface OAuthTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** `created_at + expires_in`, as the token endpoint reports them. */
+  expiresAt: Date;
+}
+
+/** The OAuth server said no for good: the grant is invalid, revoked or the app's credentials are wrong. */
+export class OAuthRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly oauthError: string | null,
+  ) {
+    super(message);
+    this.name = 'OAuthRefusedError';
+  }
+}
+
+export interface JumpsellerOAuthOptions {
+  /** e.g. `https://accounts.jumpseller.com` (the simulator serves it at its root). */
+  oauthUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** `${PUBLIC_URL}/oauth/callback`; must match the app's registered redirect URL. */
+  redirectUri: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+export interface JumpsellerOAuthClient {
+  authorizeUrl(state: string): string;
+  exchangeCode(code: string): Promise<OAuthTokens>;
+  refresh(refreshToken: string): Promise<OAuthTokens>;
+}
+
+const TokenResponse = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1),
+  expires_in: z.coerce.number().positive(),
+  created_at: z.coerce.number().optional(),
+});
+
+const ErrorBody = z.object({ error: z.string().optional(), error_description: z.string().optional() }).loose();
+
+export function createJumpsellerOAuthClient(o: JumpsellerOAuthOptions): JumpsellerOAuthClient {
+  const base = o.oauthUrl.replace(/\/+$/, '');
+  const doFetch = o.fetch ?? fetch;
+  const now = o.now ?? Date.now;
+
+  async function tokenRequest(what: string, params: Record<string, string>): Promise<OAuthTokens> {
+    const body = new URLSearchParams({ ...params, client_id: o.clientId, client_secret: o.clientSecret });
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(`${base}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body,
+        signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+      });
+      text = await res.text();
+    } catch (err) {
+      const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+      throw new ApiError('jumpseller', timeout ? 'timeout' : 'network', `OAuth ${what} failed: ${timeout ? 'timed out' : 'no answer from the OAuth server'}`);
+    }
+    let json: unknown = null;
+    try {
+      json = text === '' ? null : JSON.parse(text);
+    } catch {
+      // not JSON: judged by the status below
+    }
+    if (res.status === 400 || res.status === 401 || res.status === 403) {
+      const e = ErrorBody.safeParse(json);
+      const code = e.success ? (e.data.error ?? null) : null;
+      // error_description is the server's own wording; it never echoes our secrets back.
+      const description = e.success && e.data.error_description ? `: ${e.data.error_description.slice(0, 200)}` : '';
+      throw new OAuthRefusedError(`Jumpseller refused the OAuth ${what} (${res.status}${code ? ` ${code}` : ''})${description}`, res.status, code);
+    }
+    if (res.status >= 500 || res.status === 429) {
+      throw new ApiError('jumpseller', res.status === 429 ? 'throttled' : 'server', `OAuth ${what} answered ${res.status}`, res.status);
+    }
+    if (res.status < 200 || res.status >= 300) throw new ApiError('jumpseller', 'badResponse', `OAuth ${what} answered ${res.status}`, res.status);
+    const parsed = TokenResponse.safeParse(json);
+    if (!parsed.success) throw new ApiError('jumpseller', 'badResponse', `OAuth ${what} answered ${res.status} without the expected tokens`, res.status);
+    const t = parsed.data;
+    const createdMs = t.created_at !== undefined ? t.created_at * 1000 : now();
+    return { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: new Date(createdMs + t.expires_in * 1000) };
+  }
+
+  return {
+    authorizeUrl(state) {
+      const u = new URL(`${base}/oauth/authorize`);
+      u.searchParams.set('client_id', o.clientId);
+      u.searchParams.set('redirect_uri', o.redirectUri);
+      u.searchParams.set('response_type', 'code');
+      u.searchParams.set('scope', OAUTH_SCOPES.join(' '));
+      u.searchParams.set('state', state);
+      return u.toString();
+    },
+    exchangeCode: (code) => tokenRequest('code exchange', { grant_type: 'authorization_code', code, redirect_uri: o.redirectUri }),
+    refresh: (refreshToken) => tokenRequest('refresh', { grant_type: 'refresh_token', refresh_token: refreshToken }),
+  };
+}
