@@ -39,6 +39,8 @@ export interface WorkerSetup {
   storeCodes: string[];
   /** Overrides the main queue (tests run each file on its own). */
   mainTaskQueue?: string;
+  /** Activities per second on each store's API queues; default API_QUEUE_RATES (the real limits). */
+  apiQueueRates?: { jumpseller: number; relbase: number };
 }
 
 export interface RunningWorkers {
@@ -51,11 +53,12 @@ export interface RunningWorkers {
 export async function createWorkers(s: WorkerSetup): Promise<RunningWorkers> {
   const activities = createActivities(s.activityDeps);
   const common = { connection: s.connection, namespace: s.namespace, activities };
+  const rates = s.apiQueueRates ?? API_QUEUE_RATES;
   const workers = await Promise.all([
     Worker.create({ ...common, taskQueue: s.mainTaskQueue ?? MAIN_TASK_QUEUE, workflowBundle: s.workflowBundle }),
     ...s.storeCodes.flatMap((code) => [
-      Worker.create({ ...common, taskQueue: jumpsellerQueue(code), maxTaskQueueActivitiesPerSecond: API_QUEUE_RATES.jumpseller }),
-      Worker.create({ ...common, taskQueue: relbaseQueue(code), maxTaskQueueActivitiesPerSecond: API_QUEUE_RATES.relbase }),
+      Worker.create({ ...common, taskQueue: jumpsellerQueue(code), maxTaskQueueActivitiesPerSecond: rates.jumpseller }),
+      Worker.create({ ...common, taskQueue: relbaseQueue(code), maxTaskQueueActivitiesPerSecond: rates.relbase }),
     ]),
   ]);
   const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);

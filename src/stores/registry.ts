@@ -53,6 +53,11 @@ export interface StoreRegistryOptions {
   configured: StoreCredentials[];
   /** Installed (OAuth) stores; without it only configured stores exist. */
   oauth?: { secretsKey: Buffer; tokens: AccessTokenSource };
+  /**
+   * The configured stores' client limiters. Default: the published limits (Jumpseller 20/s and
+   * 800/min, relBase 7/s); tests against simulators configured with higher limits raise them.
+   */
+  rateLimits?: { jumpseller?: RateWindow[]; relbase?: RateWindow[] };
 }
 
 export function createStoreRegistry(o: StoreRegistryOptions): StoreRegistry {
