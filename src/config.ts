@@ -215,6 +215,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/**
+ * `npm run api` and `npm run worker` run against a deployed Temporal and PostgreSQL, never embedded
+ * ones: both addresses must be configured. Returns them, or throws naming what is missing.
+ */
+export function requireExternalServices(config: Config, command: string): { databaseUrl: string; temporalAddress: string } {
+  const problems = [
+    ...(config.databaseUrl ? [] : [`DATABASE_URL: required by \`${command}\` (use \`npm start\` for the embedded database)`]),
+    ...(config.temporal.address ? [] : [`TEMPORAL_ADDRESS: required by \`${command}\` (use \`npm start\` for the embedded Temporal)`]),
+  ];
+  if (problems.length > 0 || !config.databaseUrl || !config.temporal.address) throw new ConfigError(problems);
+  return { databaseUrl: config.databaseUrl, temporalAddress: config.temporal.address };
+}
+
 /** Whether start-up should run the simulators: on request, or when no real store is configured. */
 export function useSandbox(config: Config): boolean {
   if (config.sandbox === 'on') return true;

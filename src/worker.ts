@@ -8,7 +8,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, makeTelemetryFilterString, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, requireExternalServices, type Config } from './config.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { startServices } from './runtime/services.js';
 import { onShutdownSignal } from './runtime/shutdown.js';
@@ -95,22 +95,17 @@ export function installTemporalRuntime(config: Config, logger: Logger): void {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  if (!config.databaseUrl || !config.temporal.address) {
-    throw new ConfigError([
-      ...(config.databaseUrl ? [] : ['DATABASE_URL: required by `npm run worker` (use `npm start` for the embedded database)']),
-      ...(config.temporal.address ? [] : ['TEMPORAL_ADDRESS: required by `npm run worker` (use `npm start` for the embedded Temporal)']),
-    ]);
-  }
+  const external = requireExternalServices(config, 'npm run worker');
   installTemporalRuntime(config, logger);
   const services = await startServices({
     config,
     logger,
-    databaseUrl: config.databaseUrl,
+    databaseUrl: external.databaseUrl,
     embeddedDatabase: false,
-    temporalAddress: config.temporal.address,
+    temporalAddress: external.temporalAddress,
     migrate: false,
   });
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect({ address: external.temporalAddress });
   const storeCodes = await services.stores.codes();
   const running = await createWorkers({
     connection,

@@ -3,7 +3,7 @@
  * docker-compose and a scaled deployment use; workers run as `npm run worker`).
  */
 import { serve } from '@hono/node-server';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, requireExternalServices } from '../config.js';
 import { createLogger } from '../observability/logger.js';
 import { startServices } from '../runtime/services.js';
 import { onShutdownSignal } from '../runtime/shutdown.js';
@@ -13,18 +13,13 @@ import { closeServer } from '../runtime/http-server.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  if (!config.databaseUrl || !config.temporal.address) {
-    throw new ConfigError([
-      ...(config.databaseUrl ? [] : ['DATABASE_URL: required by `npm run api` (use `npm start` for the embedded database)']),
-      ...(config.temporal.address ? [] : ['TEMPORAL_ADDRESS: required by `npm run api` (use `npm start` for the embedded Temporal)']),
-    ]);
-  }
+  const external = requireExternalServices(config, 'npm run api');
   const services = await startServices({
     config,
     logger,
-    databaseUrl: config.databaseUrl,
+    databaseUrl: external.databaseUrl,
     embeddedDatabase: false,
-    temporalAddress: config.temporal.address,
+    temporalAddress: external.temporalAddress,
     migrate: true,
   });
   const api = composeApi(services, config, logger);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig, useSandbox } from '../../../src/config.js';
+import { ConfigError, describeConfig, loadConfig, requireExternalServices, useSandbox } from '../../../src/config.js';
 
 const store = {
   JUMPSELLER_STORE_CODE: 'mystore',
@@ -85,5 +85,15 @@ describe('loadConfig', () => {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('mystore');
+  });
+});
+
+describe('requireExternalServices', () => {
+  it('names what `npm run api` and `npm run worker` need when it is missing', () => {
+    expect(() => requireExternalServices(loadConfig({}), 'npm run api')).toThrow(/DATABASE_URL: required by `npm run api`[\s\S]*TEMPORAL_ADDRESS/);
+    expect(requireExternalServices(loadConfig({ DATABASE_URL: 'postgres://a@b/c', TEMPORAL_ADDRESS: 't:7233' }), 'npm run worker')).toEqual({
+      databaseUrl: 'postgres://a@b/c',
+      temporalAddress: 't:7233',
+    });
   });
 });
