@@ -4,7 +4,11 @@ import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import type { Services } from '../runtime/services.js';
+import { adminRoutes } from './admin/routes.js';
 import { createApp } from './app.js';
+import { installRoutes } from './install/routes.js';
+import { oauthClientFromConfig } from '../jumpseller/oauth.js';
+import { MAIN_TASK_QUEUE } from '../workflows/task-queues.js';
 import { createDispatcher } from './webhooks/dispatch.js';
 import { startRedispatcher, type Redispatcher } from './webhooks/redispatcher.js';
 import { webhookRoutes } from './webhooks/routes.js';
@@ -32,6 +36,25 @@ export function composeApi(services: Services, config: Config, logger: Logger, o
         logger,
         metrics,
         maxBodyBytes: config.webhookMaxBodyBytes,
+      }),
+      adminRoutes({
+        db: services.db,
+        temporal: services.temporal,
+        stores: services.stores,
+        logger,
+        adminToken: config.adminToken,
+        secretsKey: config.secretsKey,
+        publicUrl: config.publicUrl,
+        mainTaskQueue: options.mainTaskQueue ?? MAIN_TASK_QUEUE,
+      }),
+      installRoutes({
+        db: services.db,
+        stores: services.stores,
+        logger,
+        oauth: oauthClientFromConfig(config),
+        secretsKey: config.secretsKey,
+        jumpsellerApiUrl: config.jumpseller.apiUrl,
+        publicUrl: config.publicUrl,
       }),
     ],
   });

@@ -118,3 +118,13 @@ export function createJumpsellerOAuthClient(o: JumpsellerOAuthOptions): Jumpsell
     refresh: (refreshToken) => tokenRequest('refresh', { grant_type: 'refresh_token', refresh_token: refreshToken }),
   };
 }
+
+/** The app's OAuth client when JUMPSELLER_APP_CLIENT_ID and _SECRET are set; undefined otherwise. */
+export function oauthClientFromConfig(c: {
+  publicUrl: string;
+  jumpseller: { oauthUrl: string; appClientId: string | undefined; appClientSecret: string | undefined };
+}): JumpsellerOAuthClient | undefined {
+  const { appClientId, appClientSecret, oauthUrl } = c.jumpseller;
+  if (!appClientId || !appClientSecret) return undefined;
+  return createJumpsellerOAuthClient({ oauthUrl, clientId: appClientId, clientSecret: appClientSecret, redirectUri: `${c.publicUrl}/oauth/callback` });
+}

@@ -8,6 +8,7 @@ import { createDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { ensureBasicStore } from '../db/stores-repository.js';
 import type { Logger } from '../observability/logger.js';
+import { installedStoresFromConfig } from '../stores/oauth-tokens.js';
 import { createStoreRegistry, type StoreCredentials, type StoreRegistry } from '../stores/registry.js';
 
 export interface Services {
@@ -61,6 +62,7 @@ export async function startServices(o: ServicesOptions): Promise<Services> {
       jumpsellerApiUrl: o.apiUrls?.jumpseller ?? o.config.jumpseller.apiUrl,
       relbaseApiUrl: o.apiUrls?.relbase ?? o.config.relbase.apiUrl,
       configured: store ? [credentialsOf(store)] : [],
+      oauth: installedStoresFromConfig(db, o.config, o.logger),
     });
     return {
       db,

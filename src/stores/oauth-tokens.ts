@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { ApiError } from '../http/api-errors.js';
 import type { JumpsellerClient } from '../jumpseller/client-types.js';
-import { OAuthRefusedError, type JumpsellerOAuthClient, type OAuthTokens } from '../jumpseller/oauth.js';
+import { OAuthRefusedError, oauthClientFromConfig, type JumpsellerOAuthClient, type OAuthTokens } from '../jumpseller/oauth.js';
 import type { Logger } from '../observability/logger.js';
 import { openJson, sealJson, sealSecret } from './secrets.js';
 
@@ -241,4 +241,18 @@ export function withRefreshOn401(client: JumpsellerClient, onUnauthorized: () =>
     };
   }
   return wrapped as unknown as JumpsellerClient;
+}
+
+/**
+ * What the store registry needs to serve installed stores: SECRETS_KEY and a token manager. Undefined
+ * without SECRETS_KEY (sealed rows cannot open) or without the app's OAuth credentials (cannot refresh).
+ */
+export function installedStoresFromConfig(
+  db: Db,
+  config: Parameters<typeof oauthClientFromConfig>[0] & { secretsKey: Buffer | undefined },
+  logger?: Logger,
+): { secretsKey: Buffer; tokens: AccessTokenSource } | undefined {
+  const oauth = oauthClientFromConfig(config);
+  if (!config.secretsKey || !oauth) return undefined;
+  return { secretsKey: config.secretsKey, tokens: createOAuthTokenManager({ db, secretsKey: config.secretsKey, oauth, ...(logger ? { logger } : {}) }) };
 }

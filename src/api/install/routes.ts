@@ -1,0 +1,120 @@
+/**
+ * The Jumpseller app install: `/install` sends the merchant to Jumpseller's authorize page with the
+ * scopes this service needs and a one-time `state`; `/oauth/callback` checks the state, exchanges the
+ * code, reads the store's code and hooks token with the new token, stores the tokens and the hooks
+ * token sealed (AES-256-GCM), and runs the install steps (webhooks, checkout fields, shipping product).
+ * Answers a small HTML page, or JSON when asked for it (`Accept: application/json`).
+ */
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { Db } from '../../db/database.js';
+import { isApiError } from '../../http/api-errors.js';
+import { installStore, type InstallReport } from '../../install/install-store.js';
+import { createJumpsellerClient } from '../../jumpseller/client.js';
+import { OAuthRefusedError, type JumpsellerOAuthClient } from '../../jumpseller/oauth.js';
+import type { Logger } from '../../observability/logger.js';
+import { saveInstalledStore } from '../../stores/oauth-tokens.js';
+import type { StoreRegistry } from '../../stores/registry.js';
+import { HttpError } from '../errors.js';
+import { createOAuthState, takeOAuthState } from './oauth-states.js';
+
+export interface InstallDeps {
+  db: Db;
+  stores: StoreRegistry;
+  logger: Logger;
+  /** Unset when JUMPSELLER_APP_CLIENT_ID/SECRET are missing: the install answers 503 saying so. */
+  oauth: JumpsellerOAuthClient | undefined;
+  secretsKey: Buffer | undefined;
+  jumpsellerApiUrl: string;
+  publicUrl: string;
+}
+
+const STORE_CODE = /^[a-z0-9][a-z0-9-]{0,62}$/i;
+
+function wantsJson(c: Context): boolean {
+  return (c.req.header('accept') ?? '').includes('application/json') || c.req.query('format') === 'json';
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+function page(title: string, lines: string[]): string {
+  return `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}</style></head>
+<body><h1>${escapeHtml(title)}</h1>${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}</body></html>`;
+}
+
+export function installRoutes(deps: InstallDeps): Hono {
+  const app = new Hono();
+
+  function requireOAuth(): { oauth: JumpsellerOAuthClient; key: Buffer } {
+    const missing = [
+      ...(deps.oauth ? [] : ['JUMPSELLER_APP_CLIENT_ID and JUMPSELLER_APP_CLIENT_SECRET']),
+      ...(deps.secretsKey ? [] : ['SECRETS_KEY']),
+    ];
+    if (missing.length) throw new HttpError('unavailable', `the Jumpseller app install is off: set ${missing.join(' and ')}`);
+    return { oauth: deps.oauth!, key: deps.secretsKey! };
+  }
+
+  app.get('/install', async (c) => {
+    const { oauth } = requireOAuth();
+    const store = c.req.query('store')?.trim() || null;
+    if (store !== null && !STORE_CODE.test(store)) throw new HttpError('bad_request', 'store: must be a Jumpseller store code (letters, digits and hyphens)');
+    const state = await createOAuthState(deps.db, store);
+    return c.redirect(oauth.authorizeUrl(state), 302);
+  });
+
+  app.get('/oauth/callback', async (c) => {
+    const { oauth, key } = requireOAuth();
+    const q = c.req.query();
+    if (q['error']) throw new HttpError('bad_request', `Jumpseller did not authorise the install: ${q['error']}${q['error_description'] ? ` (${q['error_description'].slice(0, 200)})` : ''}`);
+    if (!q['code'] || !q['state']) throw new HttpError('bad_request', 'the callback needs code and state; start the install again at /install');
+    const taken = await takeOAuthState(deps.db, q['state']);
+    if (!taken) throw new HttpError('bad_request', 'unknown, expired or already used state; start the install again at /install');
+
+    let tokens;
+    try {
+      tokens = await oauth.exchangeCode(q['code']);
+    } catch (err) {
+      if (err instanceof OAuthRefusedError) throw new HttpError('bad_request', `${err.message}; start the install again at /install`);
+      throw new HttpError('unavailable', `could not reach Jumpseller to finish the install: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const accessToken = tokens.accessToken;
+    const js = createJumpsellerClient({ baseUrl: deps.jumpsellerApiUrl, auth: { kind: 'bearer', getAccessToken: () => Promise.resolve(accessToken) } });
+    const info = await js.getStoreInfo().catch((err: unknown) => {
+      throw new HttpError('unavailable', `could not read the store's information from Jumpseller: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    if (!info.hooks_token) throw new HttpError('bad_request', 'Jumpseller gave no hooks token: the app needs the read_store scope');
+    if (taken.storeHint && taken.storeHint !== info.code) {
+      deps.logger.warn({ asked: taken.storeHint, installed: info.code }, 'install started for one store and authorised on another; installing the authorised one');
+    }
+    await saveInstalledStore(deps.db, key, { code: info.code, name: info.name, tokens, hooksToken: info.hooks_token });
+    deps.logger.info({ store: info.code }, 'Jumpseller app installed');
+
+    let report: InstallReport | null = null;
+    let pendingStep: string | null = null;
+    const store = await deps.stores.get(info.code);
+    if (!store) {
+      pendingStep = 'the store is saved but this process cannot build its clients (is SECRETS_KEY the same everywhere?)';
+    } else {
+      try {
+        report = await installStore(deps.db, store, deps.publicUrl, deps.logger);
+      } catch (err) {
+        if (!isApiError(err)) throw err;
+        pendingStep = `${err.message}; then run \`npm run ops -- install --store ${info.code}\``;
+        deps.logger.warn({ store: info.code, err: err.message }, 'install steps stopped');
+      }
+    }
+    const body = { installed: true, store: info.code, name: info.name, steps: report, pending: pendingStep };
+    if (wantsJson(c)) return c.json(body);
+    return c.html(
+      page(`Instalado en ${info.name}`, [
+        `La integración con relBase quedó instalada en la tienda ${info.code}.`,
+        report
+          ? `Webhooks creados: ${report.hooksCreated.length}; campos de checkout creados: ${report.fieldsCreated.length}; producto de despacho ${report.shippingProductCreated ? 'creado' : 'ya existía'} en relBase.`
+          : `Falta un paso: ${pendingStep ?? ''}`,
+      ]),
+    );
+  });
+
+  return app;
+}
