@@ -1,0 +1,373 @@
+/**
+ * `npm run ops -- <command>`: the operator's terminal. It talks to the admin API over HTTP
+ * (`--url`, default http://localhost:$PORT; token from ADMIN_TOKEN), prints readable tables, and exits
+ * non-zero with the API's message when something fails. `--json` prints the API's answer as is.
+ * `runOps` takes its I/O as arguments so tests drive it without a child process.
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.js';
+import { AdminApiError, createAdminClient, type AdminClient } from './admin-client.js';
+import { describe, progressBar, table } from './format.js';
+
+export const USAGE = `usage: npm run ops -- <command> [options]
+
+  stores                                   stores, their status and why one needs re-install
+  orders [--state s1,s2]                   pending and needs-attention orders with their reasons
+  order <orderId>                          one order's full state (workflow query + read model)
+  retry <orderId>                          wake one order
+  retry --all-pending                      wake every pending order of the store (and no other)
+  resolve <orderId> [--rut R --razon-social X --giro G] [--document boleta|factura|nota_de_venta] [--note N]
+  catalog start|status|watch|cancel|report catalog sync: start, progress, live progress bar, cancel, last report
+  stock refresh                            re-read relBase stock and push what changed
+  settings [key=value ...]                 show or change store settings (values are JSON or text)
+  install                                  run the install steps again (webhooks, checkout fields, shipping product)
+  relbase-credentials --user-token T --company-token C   connect an installed store to relBase
+
+options: --store <code> (default: the only store), --url <admin API base>, --json, --interval <ms> (watch)
+`;
+
+export interface OpsIo {
+  fetch: typeof fetch;
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown };
+  env: Record<string, string | undefined>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  store: { type: 'string' },
+  url: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  state: { type: 'string' },
+  'all-pending': { type: 'boolean', default: false },
+  rut: { type: 'string' },
+  'razon-social': { type: 'string' },
+  giro: { type: 'string' },
+  document: { type: 'string' },
+  note: { type: 'string' },
+  interval: { type: 'string' },
+  'user-token': { type: 'string' },
+  'company-token': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+interface Ctx {
+  api: AdminClient;
+  values: Values;
+  out: (s: string) => void;
+  io: OpsIo;
+}
+
+interface StoreRow {
+  code: string;
+  name: string | null;
+  authKind: string;
+  status: string;
+  statusReason: string | null;
+  accessTokenExpiresAt: string | null;
+}
+
+async function resolveStore(ctx: Ctx): Promise<string> {
+  if (ctx.values.store) return ctx.values.store;
+  const { stores } = await ctx.api.get<{ stores: StoreRow[] }>('/admin/stores');
+  if (stores.length === 1) return stores[0]!.code;
+  if (stores.length === 0) throw new UsageError('no stores yet: install the app or configure a store first');
+  throw new UsageError(`several stores (${stores.map((s) => s.code).join(', ')}): pass --store <code>`);
+}
+
+const enc = encodeURIComponent;
+
+function orderIdArg(positionals: string[], command: string): string {
+  const id = positionals[1];
+  if (!id || !/^\d+$/.test(id)) throw new UsageError(`${command} needs an order id: npm run ops -- ${command} <orderId>`);
+  return id;
+}
+
+/** `key=value`: JSON when it parses (numbers, booleans, null), text otherwise. */
+function parseSetting(pair: string): [string, unknown] {
+  const eq = pair.indexOf('=');
+  if (eq <= 0) throw new UsageError(`settings take key=value pairs, got "${pair}"`);
+  const key = pair.slice(0, eq);
+  const raw = pair.slice(eq + 1);
+  try {
+    return [key, JSON.parse(raw)];
+  } catch {
+    return [key, raw];
+  }
+}
+
+/** Done and total from whatever the catalog sync reports: its query, else its "done/total" search attribute. */
+export function readProgress(status: { progress?: unknown; syncProgress?: unknown }): { done: number; total: number } | null {
+  const p = status.progress;
+  if (p && typeof p === 'object') {
+    const o = p as Record<string, unknown>;
+    const num = (...keys: string[]) => keys.map((k) => o[k]).find((v): v is number => typeof v === 'number');
+    const total = num('total', 'totalProducts', 'productsTotal');
+    const done = num('done', 'processed', 'productsProcessed', 'completed', 'synced');
+    if (total !== undefined && done !== undefined) return { done, total };
+  }
+  if (typeof status.syncProgress === 'string') {
+    const m = /(\d+)\s*\/\s*(\d+)/.exec(status.syncProgress);
+    if (m) return { done: Number(m[1]), total: Number(m[2]) };
+  }
+  return null;
+}
+
+async function commandOrders(ctx: Ctx) {
+  const store = await resolveStore(ctx);
+  const q = ctx.values.state ? `?state=${enc(ctx.values.state)}` : '';
+  const r = await ctx.api.get<{ orders: Record<string, unknown>[]; states: string[] }>(`/admin/stores/${enc(store)}/orders${q}`);
+  if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
+  ctx.out(`${r.orders.length} order(s) in ${store} that are ${r.states.join(' or ')}\n`);
+  ctx.out(
+    table(r.orders, [
+      { key: 'orderId', title: 'ORDER' },
+      { key: 'state', title: 'STATE' },
+      { key: 'missingSkus', title: 'MISSING SKUS', max: 40 },
+      { key: 'updatedAt', title: 'UPDATED' },
+      { key: 'reason', title: 'REASON', max: 100 },
+    ]),
+  );
+}
+
+async function commandOrder(ctx: Ctx, positionals: string[]) {
+  const store = await resolveStore(ctx);
+  const id = orderIdArg(positionals, 'order');
+  const r = await ctx.api.get<Record<string, unknown>>(`/admin/stores/${enc(store)}/orders/${id}`);
+  if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
+  const state = r['state'] as Record<string, unknown> | null;
+  ctx.out(`order ${id} of ${store}\n`);
+  if (state) {
+    const { history, ...rest } = state;
+    ctx.out(describe(rest, '  '));
+    if (Array.isArray(history) && history.length) {
+      ctx.out('  history:\n');
+      ctx.out(table(history as Record<string, unknown>[], [{ key: 'at', title: 'AT' }, { key: 'state', title: 'STATE' }, { key: 'reason', title: 'REASON', max: 100 }]).replace(/^/gm, '    '));
+    }
+  } else ctx.out(`  (the workflow's state query did not answer: ${String(r['queryError'])})\n`);
+  ctx.out('workflow:\n' + describe(r['workflow'] ?? 'none', '  '));
+  ctx.out('read model:\n' + describe(r['readModel'] ?? 'none', '  '));
+  ctx.out('document:\n' + describe(r['document'] ?? 'none', '  '));
+}
+
+async function commandRetry(ctx: Ctx, positionals: string[]) {
+  const store = await resolveStore(ctx);
+  if (ctx.values['all-pending']) {
+    const r = await ctx.api.send<{ signalled: string[]; skipped: { orderId: string; reason: string }[] }>('POST', `/admin/stores/${enc(store)}/orders/retry-pending`);
+    if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
+    ctx.out(`retry sent to ${r.signalled.length} pending order(s) of ${store}${r.signalled.length ? `: ${r.signalled.join(', ')}` : ''}\n`);
+    for (const s of r.skipped) ctx.out(`skipped ${s.orderId}: ${s.reason}\n`);
+    return;
+  }
+  const id = orderIdArg(positionals, 'retry');
+  const r = await ctx.api.send('POST', `/admin/stores/${enc(store)}/orders/${id}/retry`);
+  ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : `retry sent to order ${id} of ${store}\n`);
+}
+
+async function commandResolve(ctx: Ctx, positionals: string[]) {
+  const store = await resolveStore(ctx);
+  const id = orderIdArg(positionals, 'resolve');
+  const v = ctx.values;
+  const anyReceiver = v.rut !== undefined || v['razon-social'] !== undefined || v.giro !== undefined;
+  const body: Record<string, unknown> = {
+    ...(anyReceiver ? { receiver: { rut: v.rut ?? '', razonSocial: v['razon-social'] ?? '', giro: v.giro ?? '' } } : {}),
+    ...(v.document !== undefined ? { documentType: /^\d+$/.test(v.document) ? Number(v.document) : v.document } : {}),
+    ...(v.note !== undefined ? { note: v.note } : {}),
+  };
+  if (!anyReceiver && v.document === undefined) throw new UsageError('resolve needs --rut, --razon-social and --giro, or --document, or both');
+  const r = await ctx.api.send('POST', `/admin/stores/${enc(store)}/orders/${id}/resolve`, body);
+  ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : `resolve sent to order ${id} of ${store}\n`);
+}
+
+interface SyncStatus {
+  status: string;
+  workflowId: string;
+  progress: unknown;
+  syncProgress: unknown;
+  queryError: string | null;
+}
+
+async function commandCatalog(ctx: Ctx, positionals: string[]) {
+  const store = await resolveStore(ctx);
+  const base = `/admin/stores/${enc(store)}/catalog-sync`;
+  const sub = positionals[1];
+  const print = (r: unknown, text: string) => ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : text);
+  switch (sub) {
+    case 'start': {
+      const r = await ctx.api.send<{ workflowId: string }>('POST', base);
+      return print(r, `catalog sync started for ${store} (${r.workflowId}); follow it with: npm run ops -- catalog watch --store ${store}\n`);
+    }
+    case 'cancel': {
+      const r = await ctx.api.send('POST', `${base}/cancel`);
+      return print(r, `cancel sent to the catalog sync of ${store}\n`);
+    }
+    case 'status': {
+      const r = await ctx.api.get<SyncStatus>(base);
+      const p = readProgress(r);
+      return print(r, `${r.workflowId}: ${r.status}${p ? ` ${progressBar(p.done, p.total)}` : ''}\n${r.progress ? describe(r.progress, '  ') : ''}`);
+    }
+    case 'watch':
+      return watchCatalog(ctx, store, base);
+    case 'report': {
+      const r = await ctx.api.get<{ status: string; workflowId: string; startedAt: string; finishedAt: string | null; report: unknown }>(`${base}/report`);
+      return print(r, `catalog sync ${r.workflowId}: ${r.status} (started ${r.startedAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ''})\n${describe(r.report ?? 'no report', '  ')}`);
+    }
+    default:
+      throw new UsageError('catalog needs one of: start, status, watch, cancel, report');
+  }
+}
+
+/** Polls the sync's progress and redraws one line (a TTY) or prints a line per change (a pipe) until it ends. */
+async function watchCatalog(ctx: Ctx, store: string, base: string) {
+  const interval = Number(ctx.values.interval ?? 1000);
+  if (!Number.isFinite(interval) || interval < 50) throw new UsageError('--interval is milliseconds, at least 50');
+  const sleep = ctx.io.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const tty = Boolean(ctx.io.stdout.isTTY);
+  let last = '';
+  for (;;) {
+    const r = await ctx.api.get<SyncStatus>(base);
+    const p = readProgress(r);
+    const line = `${r.status.toLowerCase()} ${p ? progressBar(p.done, p.total) : '(no progress reported yet)'}`;
+    if (tty) ctx.out(`\r${line}\x1b[K`);
+    else if (line !== last) ctx.out(`${line}\n`);
+    last = line;
+    if (r.status !== 'RUNNING') break;
+    await sleep(interval);
+  }
+  if (tty) ctx.out('\n');
+  try {
+    const report = await ctx.api.get<{ status: string; report: unknown }>(`${base}/report`);
+    ctx.out(`catalog sync of ${store} ended: ${report.status}\n${describe(report.report ?? 'no report', '  ')}`);
+  } catch (err) {
+    if (!(err instanceof AdminApiError)) throw err;
+    ctx.out(`catalog sync of ${store} ended; no report: ${err.message}\n`);
+  }
+}
+
+async function commandStock(ctx: Ctx, positionals: string[]) {
+  if (positionals[1] !== 'refresh') throw new UsageError('stock needs: refresh');
+  const store = await resolveStore(ctx);
+  const r = await ctx.api.send<{ workflowId: string; started: boolean; message?: string }>('POST', `/admin/stores/${enc(store)}/stock/refresh`);
+  ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : r.started ? `stock refresh started for ${store} (${r.workflowId})\n` : `${r.message ?? 'already running'} (${r.workflowId})\n`);
+}
+
+async function commandSettings(ctx: Ctx, positionals: string[]) {
+  const store = await resolveStore(ctx);
+  const pairs = positionals.slice(1);
+  const path = `/admin/stores/${enc(store)}/settings`;
+  const r = pairs.length ? await ctx.api.send<{ settings: unknown }>('PATCH', path, Object.fromEntries(pairs.map(parseSetting))) : await ctx.api.get<{ settings: unknown }>(path);
+  ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : `${pairs.length ? 'settings changed' : 'settings'} of ${store}:\n${describe(r.settings, '  ')}`);
+}
+
+async function commandStores(ctx: Ctx) {
+  const r = await ctx.api.get<{ stores: StoreRow[] }>('/admin/stores');
+  if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
+  ctx.out(
+    table(r.stores as unknown as Record<string, unknown>[], [
+      { key: 'code', title: 'STORE' },
+      { key: 'authKind', title: 'AUTH' },
+      { key: 'status', title: 'STATUS' },
+      { key: 'accessTokenExpiresAt', title: 'TOKEN EXPIRES' },
+      { key: 'statusReason', title: 'REASON', max: 100 },
+    ]),
+  );
+}
+
+async function commandInstall(ctx: Ctx) {
+  const store = await resolveStore(ctx);
+  const r = await ctx.api.send<{ hooksCreated: string[]; fieldsCreated: string[]; shippingProductCreated: boolean }>('POST', `/admin/stores/${enc(store)}/install`);
+  if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
+  ctx.out(
+    `install steps done for ${store}: ${r.hooksCreated.length} webhook(s) created${r.hooksCreated.length ? ` (${r.hooksCreated.join(', ')})` : ''}, ` +
+      `${r.fieldsCreated.length} checkout field(s) created${r.fieldsCreated.length ? ` (${r.fieldsCreated.join(', ')})` : ''}, ` +
+      `shipping product ${r.shippingProductCreated ? 'created' : 'already there'}\n`,
+  );
+}
+
+async function commandRelbaseCredentials(ctx: Ctx) {
+  const store = await resolveStore(ctx);
+  const userToken = ctx.values['user-token'];
+  const companyToken = ctx.values['company-token'];
+  if (!userToken || !companyToken) throw new UsageError('relbase-credentials needs --user-token and --company-token');
+  await ctx.api.send('PUT', `/admin/stores/${enc(store)}/relbase-credentials`, { userToken, companyToken });
+  ctx.out(`relBase connected for ${store}; run the install steps: npm run ops -- install --store ${store}\n`);
+}
+
+export async function runOps(argv: string[], io: OpsIo): Promise<number> {
+  const out = (s: string) => void io.stdout.write(s);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (!command || values.help || command === 'help') {
+    (command ? io.stdout : io.stderr).write(USAGE);
+    return command ? 0 : 2;
+  }
+  let port: number;
+  let token: string | undefined;
+  try {
+    const config = loadConfig(io.env);
+    port = config.port;
+    token = config.adminToken;
+  } catch (err) {
+    io.stderr.write(`error: ${err instanceof ConfigError ? err.message : String(err)}\n`);
+    return 2;
+  }
+  if (!token) {
+    io.stderr.write('error: ADMIN_TOKEN is not set; use the same value the service runs with\n');
+    return 2;
+  }
+  const api = createAdminClient({ baseUrl: values.url ?? `http://localhost:${port}`, token, fetch: io.fetch });
+  const ctx: Ctx = { api, values, out, io };
+  const commands: Record<string, (c: Ctx, p: string[]) => Promise<void>> = {
+    stores: commandStores,
+    orders: commandOrders,
+    order: commandOrder,
+    retry: commandRetry,
+    resolve: commandResolve,
+    catalog: commandCatalog,
+    stock: commandStock,
+    settings: commandSettings,
+    install: commandInstall,
+    'relbase-credentials': commandRelbaseCredentials,
+  };
+  const run = commands[command];
+  if (!run) {
+    io.stderr.write(`error: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    await run(ctx, positionals);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`error: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof AdminApiError) {
+      io.stderr.write(`error: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runOps(process.argv.slice(2), { fetch, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error('error:', err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}
