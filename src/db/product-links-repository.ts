@@ -1,4 +1,5 @@
 /** The `product_links` table: which relBase product each of a store's SKUs is. */
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { ProductLink } from './schema.js';
 
@@ -42,4 +43,49 @@ export async function upsertLink(db: Db, l: LinkInput): Promise<void> {
 
 export async function listLinks(db: Db, storeCode: string): Promise<ProductLink[]> {
   return db.selectFrom('product_links').selectAll().where('store_code', '=', storeCode).orderBy('sku').execute();
+}
+
+/** Links of the given SKUs, active or not, by SKU (product sync compares them with what it finds). */
+export async function findLinksBySku(db: Db, storeCode: string, skus: readonly string[]): Promise<Map<string, ProductLink>> {
+  if (skus.length === 0) return new Map();
+  const rows = await db.selectFrom('product_links').selectAll().where('store_code', '=', storeCode).where('sku', 'in', [...skus]).execute();
+  return new Map(rows.map((r) => [r.sku, r]));
+}
+
+/** Records many links, each with the same upsert as `upsertLink`. */
+export async function upsertLinks(db: Db, links: readonly LinkInput[]): Promise<void> {
+  for (const l of links) await upsertLink(db, l);
+}
+
+/**
+ * Marks inactive the active links of a Jumpseller product whose SKU is not in `keepSkus` (the
+ * product was deleted, or a variant was removed or changed its SKU); returns their SKUs. relBase
+ * products are never deleted: issued documents refer to them.
+ */
+export async function deactivateLinksOfProduct(db: Db, storeCode: string, jsProductId: string, keepSkus: readonly string[] = []): Promise<string[]> {
+  let q = db
+    .updateTable('product_links')
+    .set({ active: false, last_synced_at: new Date() })
+    .where('store_code', '=', storeCode)
+    .where('js_product_id', '=', jsProductId)
+    .where('active', '=', true);
+  if (keepSkus.length > 0) q = q.where('sku', 'not in', [...keepSkus]);
+  const rows = await q.returning('sku').execute();
+  return rows.map((r) => r.sku).sort();
+}
+
+export async function markImageSynced(db: Db, storeCode: string, sku: string): Promise<void> {
+  await db.updateTable('product_links').set({ image_synced: true }).where('store_code', '=', storeCode).where('sku', '=', sku).execute();
+}
+
+/**
+ * Runs `fn` holding a transaction-scoped advisory lock on (store, SKU): a catalog sync and a
+ * product webhook creating the same SKU at once take turns, and the second finds the first's link
+ * instead of creating a duplicate in relBase. The lock ends with the transaction, also on a crash.
+ */
+export async function withSkuLock<T>(db: Db, storeCode: string, sku: string, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`product_links:${storeCode}:${sku}`}, 0))`.execute(trx);
+    return fn(trx);
+  });
 }
