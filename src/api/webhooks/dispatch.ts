@@ -6,6 +6,8 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { MAIN_TASK_QUEUE } from '../../workflows/task-queues.js';
 import { orderEventSignal, orderWorkflowId, type OrderEventSignal } from '../../workflows/order/contracts.js';
 import type { orderWorkflow } from '../../workflows/order/workflow.js';
+import { productChangedSignal, productWorkflowId, type ProductChangedSignal } from '../../workflows/product/contracts.js';
+import type { productSyncWorkflow } from '../../workflows/product/workflow.js';
 import { ORDER_EVENTS, PRODUCT_EVENTS } from '../../jumpseller/webhook-payloads.js';
 
 export interface DispatchInput {
@@ -49,8 +51,19 @@ export function createDispatcher(temporal: Client, options: { mainTaskQueue?: st
           throw err;
         }
       }
-      // Product events are stored for the audit trail; product sync dispatches them once it exists.
-      if (productEvents.has(input.event)) return 'ignored';
+      if (productEvents.has(input.event)) {
+        // Stock edited in Jumpseller never flows back to relBase: that event is kept as a record only.
+        if (input.event === 'product_stock_updated') return 'ignored';
+        // A product's workflow ends after each quiet spell; a later webhook starts it again.
+        await temporal.workflow.signalWithStart<typeof productSyncWorkflow, [ProductChangedSignal]>('productSyncWorkflow', {
+          workflowId: productWorkflowId(input.storeCode, input.resourceId),
+          taskQueue,
+          args: [{ storeCode: input.storeCode, productId: input.resourceId }],
+          signal: productChangedSignal,
+          signalArgs: [{ event: input.event, deliveryId: input.deliveryId }],
+        });
+        return 'dispatched';
+      }
       return 'ignored';
     },
   };
