@@ -219,8 +219,9 @@ export function createOAuthTokenManager(o: OAuthTokenManagerOptions): AccessToke
 }
 
 /**
- * The same client, but a call answered 401 refreshes the token and is tried once more: a token
- * revoked or expired early (clock skew) costs one retry, not a failed activity.
+ * The same client, but a call answered 401 gets a newer token and is tried again: a token revoked or
+ * expired early (clock skew) costs a retry, not a failed activity. Two rounds, because the first may
+ * only adopt a token another process refreshed, which can be just as dead; the second then refreshes.
  */
 export function withRefreshOn401(client: JumpsellerClient, onUnauthorized: () => Promise<unknown>): JumpsellerClient {
   const wrapped = {} as Record<string, unknown>;
@@ -231,12 +232,13 @@ export function withRefreshOn401(client: JumpsellerClient, onUnauthorized: () =>
     }
     const call = fn as (...args: unknown[]) => Promise<unknown>;
     wrapped[name] = async (...args: unknown[]) => {
-      try {
-        return await call(...args);
-      } catch (err) {
-        if (!(err instanceof ApiError) || err.status !== 401) throw err;
-        await onUnauthorized();
-        return call(...args);
+      for (let round = 0; ; round++) {
+        try {
+          return await call(...args);
+        } catch (err) {
+          if (!(err instanceof ApiError) || err.status !== 401 || round >= 2) throw err;
+          await onUnauthorized();
+        }
       }
     };
   }
