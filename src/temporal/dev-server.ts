@@ -49,7 +49,12 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   if (o.dbFile) mkdirSync(dirname(o.dbFile), { recursive: true });
   if (!o.binary) return startWithSdkDownload(o, ip);
 
-  const child = spawn(o.binary.path, serverArgs(o, ip), { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the server
+  // must outlive the worker's drain; we stop it last. A normal exit of ours still takes it along.
+  const child = spawn(o.binary.path, serverArgs(o, ip), { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
