@@ -63,6 +63,11 @@ export interface StackOptions {
    */
   inProcessWorkers?: boolean;
   logger?: Logger;
+  /**
+   * Per-second rates of the clients' limiters and the API queues. Default: the published limits.
+   * Tests that move thousands of products raise them together with the simulators' own limits.
+   */
+  apiRates?: { jumpseller: number; relbase: number };
 }
 
 export interface TestStack {
@@ -113,6 +118,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     db,
     jumpsellerApiUrl: js.apiUrl,
     relbaseApiUrl: rb.apiUrl,
+    ...(options.apiRates
+      ? { rateLimits: { jumpseller: [{ limit: options.apiRates.jumpseller, ms: 1000 }], relbase: [{ limit: options.apiRates.relbase, ms: 1000 }] } }
+      : {}),
     configured: [
       {
         code: storeCode,
@@ -143,6 +151,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       workflowBundle: bundleReady,
       storeCodes: [storeCode],
       mainTaskQueue,
+      ...(options.apiRates ? { apiQueueRates: options.apiRates } : {}),
       activityDeps: { db, stores, temporal, logger },
     });
   let workers: RunningWorkers = inProcessWorkers ? await spawnWorkers() : { workers: [], done: Promise.resolve(), shutdown: () => Promise.resolve() };
