@@ -10,6 +10,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -17,6 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OrderActivities, OrderSnapshot } from '../../activities/order-activities.js';
+import type { ProductActivities } from '../../activities/product-activities.js';
 import { buildDocumentLines, type DocumentLine } from '../../domain/order-lines.js';
 import { chooseDocument, readCheckoutFields, type DocumentChoice } from '../../domain/document-choice.js';
 import { allowsLineCount } from '../../domain/line-limits.js';
@@ -49,6 +51,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   const jumpseller = proxyActivities<OrderActivities>(jumpsellerApiProfile(storeCode));
   const relbase = proxyActivities<OrderActivities>(relbaseApiProfile(storeCode));
   const issuer = proxyActivities<OrderActivities>(issueDocumentProfile(storeCode));
+  const products = proxyActivities<ProductActivities>(databaseProfile);
 
   const status: OrderStatus = {
     storeCode,
@@ -212,6 +215,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       await enter('pending_products', `waiting for ${plan.skus.length} product(s) to be linked to relBase: ${plan.skus.join(', ')}`, {
         missingSkus: [...plan.skus],
       });
+      // Ask product sync for the missing products; it signals productsSynced once their links exist.
+      // Behind a patch: orders already pending replay without this call.
+      if (patched('order-requests-product-sync')) {
+        const missing = new Set(plan.skus);
+        const jsProductIds = [...new Set(order.lines.filter((l) => missing.has((l.sku ?? '').trim())).map((l) => l.jsProductId))];
+        if (jsProductIds.length > 0) await products.requestProductSync({ storeCode, jsProductIds, reason: 'order_pending' });
+      }
     } else {
       await enter('needs_attention', plan.reason);
     }
