@@ -41,5 +41,8 @@ export function readSettings(raw: unknown): StoreSettings {
 /** Validates a partial change against the current settings; throws ZodError with field paths. */
 export function mergeSettings(current: StoreSettings, change: unknown): StoreSettings {
   const partial = storeSettingsSchema.partial().strict().parse(change);
-  return storeSettingsSchema.parse({ ...current, ...partial });
+  // zod 4 still fills defaults in for keys a partial schema did not get: keep only the keys given,
+  // or a change of one setting would reset every other to its default.
+  const given = Object.fromEntries(Object.entries(partial).filter(([k]) => Object.hasOwn(change as object, k)));
+  return storeSettingsSchema.parse({ ...current, ...given });
 }
