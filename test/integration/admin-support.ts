@@ -1,0 +1,30 @@
+/** The admin API over a test stack: the routes `npm start` mounts, with a known token. */
+import { createApp } from '../../src/api/app.js';
+import { adminRoutes } from '../../src/api/admin/routes.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import type { TestStack } from '../support/stack.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export function adminApp(stack: TestStack, options: { mainTaskQueue?: string } = {}) {
+  const logger = createLogger('silent');
+  return createApp({
+    db: stack.db,
+    temporal: stack.temporal,
+    logger,
+    metrics: createMetrics(),
+    routes: [
+      adminRoutes({
+        db: stack.db,
+        temporal: stack.temporal,
+        stores: stack.stores,
+        logger,
+        adminToken: ADMIN_TOKEN,
+        secretsKey: undefined,
+        publicUrl: stack.apiUrl,
+        mainTaskQueue: options.mainTaskQueue ?? stack.mainTaskQueue,
+      }),
+    ],
+  });
+}
