@@ -101,21 +101,30 @@ function parseSetting(pair: string): [string, unknown] {
   }
 }
 
-/** Done and total from whatever the catalog sync reports: its query, else its "done/total" search attribute. */
+/**
+ * Done and total for the progress bar: products synced of the store's total from the catalog sync's
+ * `progress` query, else the "done/total" its SyncProgress search attribute may carry.
+ */
 export function readProgress(status: { progress?: unknown; syncProgress?: unknown }): { done: number; total: number } | null {
-  const p = status.progress;
-  if (p && typeof p === 'object') {
-    const o = p as Record<string, unknown>;
-    const num = (...keys: string[]) => keys.map((k) => o[k]).find((v): v is number => typeof v === 'number');
-    const total = num('total', 'totalProducts', 'productsTotal');
-    const done = num('done', 'processed', 'productsProcessed', 'completed', 'synced');
-    if (total !== undefined && done !== undefined) return { done, total };
+  const p = status.progress as { totalProducts?: unknown; counts?: { productsSeen?: unknown } } | null | undefined;
+  if (p && typeof p === 'object' && typeof p.totalProducts === 'number' && typeof p.counts?.productsSeen === 'number') {
+    return { done: p.counts.productsSeen, total: p.totalProducts };
   }
   if (typeof status.syncProgress === 'string') {
     const m = /(\d+)\s*\/\s*(\d+)/.exec(status.syncProgress);
     if (m) return { done: Number(m[1]), total: Number(m[2]) };
   }
   return null;
+}
+
+/** One line: the phase, the bar, and the counts an operator watches. */
+export function progressLine(status: { status: string; progress?: unknown; syncProgress?: unknown }): string {
+  const p = status.progress as { phase?: string; page?: number; counts?: Record<string, number> } | null | undefined;
+  const bar = readProgress(status);
+  const phase = p?.phase ? `${p.phase}${p.phase === 'scanning' || p.phase === 'indexing' ? ` page ${p.page ?? '?'}` : ''}` : status.status.toLowerCase();
+  const k = p?.counts;
+  const counts = k ? ` linked ${k['linked'] ?? 0}, created ${k['created'] ?? 0}, updated ${k['updated'] ?? 0}, failed ${k['failed'] ?? 0}` : '';
+  return `${phase} ${bar ? progressBar(bar.done, bar.total) : ''}${counts}`.replace(/\s+/g, ' ').trim();
 }
 
 async function commandOrders(ctx: Ctx) {
@@ -199,8 +208,9 @@ async function commandCatalog(ctx: Ctx, positionals: string[]) {
   const print = (r: unknown, text: string) => ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : text);
   switch (sub) {
     case 'start': {
-      const r = await ctx.api.send<{ workflowId: string }>('POST', base);
-      return print(r, `catalog sync started for ${store} (${r.workflowId}); follow it with: npm run ops -- catalog watch --store ${store}\n`);
+      const r = await ctx.api.send<{ workflowId: string; started: boolean }>('POST', base);
+      const what = r.started ? 'catalog sync started' : 'a catalog sync is already running';
+      return print(r, `${what} for ${store} (${r.workflowId}); follow it with: npm run ops -- catalog watch --store ${store}\n`);
     }
     case 'cancel': {
       const r = await ctx.api.send('POST', `${base}/cancel`);
@@ -208,8 +218,7 @@ async function commandCatalog(ctx: Ctx, positionals: string[]) {
     }
     case 'status': {
       const r = await ctx.api.get<SyncStatus>(base);
-      const p = readProgress(r);
-      return print(r, `${r.workflowId}: ${r.status}${p ? ` ${progressBar(p.done, p.total)}` : ''}\n${r.progress ? describe(r.progress, '  ') : ''}`);
+      return print(r, `${r.workflowId}: ${r.status} ${progressLine(r)}\n${r.progress ? describe(r.progress, '  ') : ''}`);
     }
     case 'watch':
       return watchCatalog(ctx, store, base);
@@ -232,7 +241,7 @@ async function watchCatalog(ctx: Ctx, store: string, base: string) {
   for (;;) {
     const r = await ctx.api.get<SyncStatus>(base);
     const p = readProgress(r);
-    const line = `${r.status.toLowerCase()} ${p ? progressBar(p.done, p.total) : '(no progress reported yet)'}`;
+    const line = r.status === 'RUNNING' ? progressLine(r) : `${r.status.toLowerCase()}${p ? ` ${progressBar(p.done, p.total)}` : ''}`;
     if (tty) ctx.out(`\r${line}\x1b[K`);
     else if (line !== last) ctx.out(`${line}\n`);
     last = line;

@@ -1,15 +1,25 @@
 /**
- * How the admin API reaches the catalog sync and stock workflows: their ids, types, signal and query
- * names, as DESIGN.md fixes them (`catalog:{store}` with a `cancel` signal; `stock-reconcile:{store}`).
- * Addressed by name through the client (the HTTP app never imports workflow code), and gathered here
- * so they change in one place if those workflows' contracts name them differently.
+ * How the admin API reaches the catalog sync and stock workflows: ids, types, signal and query names.
+ * Catalog sync's come from its contract module; the stock refresh's follow DESIGN.md
+ * (`stock-reconcile:{store}`) until its contract lands. Addressed by name through the client: the
+ * HTTP app never imports workflow or activity code.
  */
+import {
+  CATALOG_REPORT_KIND,
+  CATALOG_WORKFLOW_TYPE,
+  cancelCatalogSignal,
+  catalogProgressQuery,
+  catalogWorkflowId,
+  type CatalogSyncInput,
+} from '../../workflows/catalog/contracts.js';
+
 export const CATALOG_SYNC = {
-  workflowType: 'catalogSyncWorkflow',
-  workflowId: (storeCode: string) => `catalog:${storeCode}`,
-  cancelSignal: 'cancel',
-  progressQuery: 'progress',
-  input: (storeCode: string) => ({ storeCode }),
+  workflowType: CATALOG_WORKFLOW_TYPE,
+  workflowId: catalogWorkflowId,
+  cancelSignal: cancelCatalogSignal.name,
+  progressQuery: catalogProgressQuery.name,
+  reportKind: CATALOG_REPORT_KIND,
+  input: (storeCode: string): CatalogSyncInput => ({ storeCode }),
 } as const;
 
 export const STOCK_REFRESH = {

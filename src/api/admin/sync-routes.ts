@@ -32,21 +32,19 @@ export function syncRoutes(deps: AdminDeps): Hono {
   app.post('/stores/:code/catalog-sync', async (c) => {
     const row = await requireStoreRow(deps.db, c.req.param('code'));
     const workflowId = CATALOG_SYNC.workflowId(row.code);
-    try {
-      const handle = await deps.temporal.workflow.start(CATALOG_SYNC.workflowType, {
-        workflowId,
-        taskQueue: deps.mainTaskQueue,
-        args: [CATALOG_SYNC.input(row.code)],
-        workflowIdConflictPolicy: 'FAIL',
-      });
-      deps.logger.info({ store: row.code, workflowId }, 'catalog sync started');
-      return c.json({ store: row.code, workflowId, runId: handle.firstExecutionRunId, started: true }, 201);
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new HttpError('conflict', `a catalog sync is already running for ${row.code} (${workflowId}); watch it or cancel it`);
-      }
-      throw err;
+    // One sync per store: a start while one runs answers with the running one (as USE_EXISTING would).
+    const running = await describeOrNull(deps.temporal.workflow.getHandle(workflowId));
+    if (running?.status.name === 'RUNNING') {
+      return c.json({ store: row.code, workflowId, runId: running.runId, started: false, message: 'a catalog sync is already running for this store' });
     }
+    const handle = await deps.temporal.workflow.start(CATALOG_SYNC.workflowType, {
+      workflowId,
+      taskQueue: deps.mainTaskQueue,
+      args: [CATALOG_SYNC.input(row.code)],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    deps.logger.info({ store: row.code, workflowId }, 'catalog sync started');
+    return c.json({ store: row.code, workflowId, runId: handle.firstExecutionRunId, started: true }, 201);
   });
 
   app.get('/stores/:code/catalog-sync', async (c) => {
@@ -93,7 +91,7 @@ export function syncRoutes(deps: AdminDeps): Hono {
       .selectFrom('sync_reports')
       .selectAll()
       .where('store_code', '=', row.code)
-      .where('kind', '=', 'catalog')
+      .where('kind', '=', CATALOG_SYNC.reportKind)
       .orderBy('started_at', 'desc')
       .limit(1)
       .executeTakeFirst();
