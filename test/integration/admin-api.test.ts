@@ -50,6 +50,8 @@ beforeAll(async () => {
   const [rbLinked] = stack.rb.simulator.seedProducts([{ name: 'Linked', code: 'ADM-L', price: 1000 }]);
   await stack.link('ADM-L', rbLinked!.id, linked.id);
   const unlinked = stack.js.sim.createProduct({ name: 'Unlinked', price: 2000, sku: 'ADM-U', stock: 100 });
+  // A second product with the same SKU: product sync refuses duplicated SKUs, so these orders stay pending.
+  stack.js.sim.createProduct({ name: 'Unlinked twin', price: 2000, sku: 'ADM-U', stock: 100 });
 
   const pay = (productId: number, additionalFields?: { label: string; value: string }[]) => {
     const o = stack.js.sim.placeOrder({ lines: [{ productId, qty: 1 }], ...(additionalFields ? { additionalFields } : {}) });
