@@ -228,6 +228,10 @@ export async function catalogSyncWorkflow(input: CatalogSyncInput): Promise<Cata
       await CancellationScope.nonCancellable(async () => {
         if (c.reportId !== '') await finish('cancelled');
       });
+    } else if (c.reportId !== '') {
+      // A permanent failure (the store was removed, Jumpseller refuses the credentials): the report
+      // must not claim to be running still.
+      await db.saveCatalogReport({ reportId: c.reportId, status: 'failed', finished: true, report: { ...report('running'), status: 'failed', error: failureMessage(err) } });
     }
     throw err;
   }
