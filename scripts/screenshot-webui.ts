@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const chromium = findChromium();
   const [port, devPort, uiPort, pgPort, jsPort, rbPort] = await Promise.all(Array.from({ length: 6 }, freePort));
   const dataDir = mkdtempSync(join(tmpdir(), 'jr-screenshot-'));
-  const env = {
+  const env: Record<string, string | undefined> = {
     ...process.env,
     PORT: String(port),
     TEMPORAL_DEV_PORT: String(devPort),

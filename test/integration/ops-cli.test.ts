@@ -18,10 +18,11 @@ let server: ServerType;
 let port: number;
 const ids = { pending: 0, attention: 0, issued: 0 };
 
+/** Runs a command for this file's store (other files' stores share the run's database). */
 async function ops(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runOps(args, {
+  const code = await runOps(args[0] === 'stores' || args.includes('--store') ? args : [...args, '--store', stack.storeCode], {
     fetch,
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
@@ -74,7 +75,7 @@ afterAll(async () => {
 describe('npm run ops', () => {
   it('runs as a child process, defaulting to localhost:$PORT, and exits non-zero with the message on failure', async () => {
     const env = { ...process.env, ADMIN_TOKEN, PORT: String(port) };
-    const ok = await exec('npx', ['tsx', 'src/cli/ops.ts', 'orders'], { env });
+    const ok = await exec('npx', ['tsx', 'src/cli/ops.ts', 'orders', '--store', stack.storeCode], { env });
     expect(ok.stdout).toContain(String(ids.pending));
     expect(ok.stdout).toContain('OPS-U');
     expect(ok.stdout).toMatch(/ORDER\s+STATE\s+MISSING SKUS/);
