@@ -14,7 +14,7 @@ import { startServices } from './runtime/services.js';
 import { onShutdownSignal } from './runtime/shutdown.js';
 import { startSandbox } from './sandbox/demo.js';
 import { installStore } from './install/install-store.js';
-import { bundleWorkflows, createWorkers, installTemporalRuntime } from './worker.js';
+import { bundleWorkflows, createWorkers, installTemporalRuntime, serveNewStores } from './worker.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     storeCodes,
     activityDeps: { db: services.db, stores: services.stores, temporal: services.temporal, logger },
   });
+
+  const stopWatchingStores = serveNewStores(workers, () => services.stores.codes(), logger);
 
   const api = composeApi(services, config, logger);
   const server = serve({ fetch: api.app.fetch, port: config.port, hostname: config.host });
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
 
   onShutdownSignal(logger, async () => {
     api.redispatcher.stop();
+    stopWatchingStores();
     await closeServer(server);
     await workers.shutdown();
     await connection.close();

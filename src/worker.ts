@@ -45,8 +45,10 @@ export interface WorkerSetup {
 
 export interface RunningWorkers {
   workers: Worker[];
-  /** Resolves when every worker has stopped. */
+  /** Resolves once `shutdown` has stopped every worker; rejects if a worker fails on its own. */
   done: Promise<void>;
+  /** Starts serving a store's API queues (a store installed after start-up); a no-op when served. */
+  addStore(code: string): Promise<boolean>;
   shutdown(): Promise<void>;
 }
 
@@ -54,22 +56,59 @@ export async function createWorkers(s: WorkerSetup): Promise<RunningWorkers> {
   const activities = createActivities(s.activityDeps);
   const common = { connection: s.connection, namespace: s.namespace, activities };
   const rates = s.apiQueueRates ?? API_QUEUE_RATES;
-  const workers = await Promise.all([
-    Worker.create({ ...common, taskQueue: s.mainTaskQueue ?? MAIN_TASK_QUEUE, workflowBundle: s.workflowBundle }),
-    ...s.storeCodes.flatMap((code) => [
+  const workers: Worker[] = [];
+  const runs: Promise<void>[] = [];
+  const served = new Set<string>();
+  let failed: (err: unknown) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  failure.catch(() => undefined); // observed through `done`
+
+  const run = (w: Worker) => {
+    workers.push(w);
+    runs.push(w.run().catch((err: unknown) => failed(err)));
+  };
+  const addStore = async (code: string) => {
+    if (served.has(code)) return false;
+    served.add(code);
+    const pair = await Promise.all([
       Worker.create({ ...common, taskQueue: jumpsellerQueue(code), maxTaskQueueActivitiesPerSecond: rates.jumpseller }),
       Worker.create({ ...common, taskQueue: relbaseQueue(code), maxTaskQueueActivitiesPerSecond: rates.relbase }),
-    ]),
-  ]);
-  const done = Promise.all(workers.map((w) => w.run())).then(() => undefined);
+    ]);
+    pair.forEach(run);
+    return true;
+  };
+
+  run(await Worker.create({ ...common, taskQueue: s.mainTaskQueue ?? MAIN_TASK_QUEUE, workflowBundle: s.workflowBundle }));
+  for (const code of s.storeCodes) await addStore(code);
+
+  let stopped: () => void = () => undefined;
+  const allStopped = new Promise<void>((resolve) => (stopped = resolve));
   return {
     workers,
-    done,
+    done: Promise.race([failure, allStopped]),
+    addStore,
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-      await done;
+      await Promise.all(runs);
+      stopped();
     },
   };
+}
+
+/**
+ * Stores installed while the worker runs (the OAuth flow) get their API queues served without a
+ * restart: the registry is re-read every `intervalMs`.
+ */
+export function serveNewStores(running: RunningWorkers, codes: () => Promise<string[]>, logger: Logger, intervalMs = 30_000): () => void {
+  const timer = setInterval(() => {
+    codes()
+      .then(async (list) => {
+        for (const code of list) if (await running.addStore(code)) logger.info({ store: code }, 'serving a newly installed store');
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'could not look for newly installed stores'));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Routes the SDK's own logs into ours and, when configured, serves its metrics for Prometheus. */
@@ -115,7 +154,9 @@ async function main(): Promise<void> {
     activityDeps: { db: services.db, stores: services.stores, temporal: services.temporal, logger },
   });
   logger.info({ stores: storeCodes }, 'worker running');
+  const stopWatching = serveNewStores(running, () => services.stores.codes(), logger);
   onShutdownSignal(logger, async () => {
+    stopWatching();
     await running.shutdown();
     await connection.close();
     await services.close();

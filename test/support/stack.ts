@@ -154,7 +154,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       ...(options.apiRates ? { apiQueueRates: options.apiRates } : {}),
       activityDeps: { db, stores, temporal, logger },
     });
-  let workers: RunningWorkers = inProcessWorkers ? await spawnWorkers() : { workers: [], done: Promise.resolve(), shutdown: () => Promise.resolve() };
+  const noWorkers: RunningWorkers = { workers: [], done: Promise.resolve(), addStore: () => Promise.resolve(false), shutdown: () => Promise.resolve() };
+  let workers: RunningWorkers = inProcessWorkers ? await spawnWorkers() : noWorkers;
 
   if (!options.skipInstall) {
     const store = await stores.get(storeCode);
