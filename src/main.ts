@@ -14,7 +14,7 @@ import { startServices } from './runtime/services.js';
 import { onShutdownSignal } from './runtime/shutdown.js';
 import { startSandbox } from './sandbox/demo.js';
 import { installStore } from './install/install-store.js';
-import { bundleWorkflows, createWorkers, installTemporalRuntime, serveNewStores } from './worker.js';
+import { bundleWorkflowsInChild, createWorkers, installTemporalRuntime, serveNewStores } from './worker.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const workers = await createWorkers({
     connection,
     namespace: config.temporal.namespace,
-    workflowBundle: await bundleWorkflows(),
+    workflowBundle: await bundleWorkflowsInChild(),
     storeCodes,
     activityDeps: { db: services.db, stores: services.stores, temporal: services.temporal, logger },
   });

@@ -5,6 +5,10 @@
  * `npm run worker` runs it alone against a configured Temporal and database; `npm start` runs it
  * in-process with the API.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, makeTelemetryFilterString, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
@@ -15,10 +19,26 @@ import { onShutdownSignal } from './runtime/shutdown.js';
 import { API_QUEUE_RATES, MAIN_TASK_QUEUE, jumpsellerQueue, relbaseQueue } from './workflows/task-queues.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+const BUNDLE_CLI_PATH = fileURLToPath(new URL('./temporal/bundle-workflows-cli.ts', import.meta.url));
 
-/** Bundles the workflow code once (webpack); pass the result to every Worker. */
+/** Bundles the workflow code in this process (webpack); pass the result to every Worker. Tests use it. */
 export function bundleWorkflows(): Promise<WorkflowBundle> {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+}
+
+/**
+ * Bundles the workflow code in a short-lived child process and returns the bundle's path. Webpack
+ * needs a few hundred MB while it runs; doing it elsewhere keeps that out of the long-running worker's
+ * memory (its resident size never shrinks back after a peak).
+ */
+export async function bundleWorkflowsInChild(): Promise<{ codePath: string }> {
+  const codePath = join(mkdtempSync(join(tmpdir(), 'jr-workflows-')), 'workflow-bundle.js');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', BUNDLE_CLI_PATH, WORKFLOWS_PATH, codePath], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bundling the workflow code failed (exit ${code})`))));
+  });
+  return { codePath };
 }
 
 const quietBundlerLogger = {
@@ -34,7 +54,7 @@ export interface WorkerSetup {
   connection: NativeConnection;
   namespace: string;
   activityDeps: ActivityDeps;
-  workflowBundle: WorkflowBundle;
+  workflowBundle: WorkflowBundle | { codePath: string };
   /** The stores whose API queues this worker serves. */
   storeCodes: string[];
   /** Overrides the main queue (tests run each file on its own). */
@@ -150,7 +170,7 @@ async function main(): Promise<void> {
     connection,
     storeCodes,
     namespace: config.temporal.namespace,
-    workflowBundle: await bundleWorkflows(),
+    workflowBundle: await bundleWorkflowsInChild(),
     activityDeps: { db: services.db, stores: services.stores, temporal: services.temporal, logger },
   });
   logger.info({ stores: storeCodes }, 'worker running');

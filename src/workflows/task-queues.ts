@@ -16,11 +16,12 @@ export function relbaseQueue(storeCode: string): string {
 }
 
 /**
- * Server-side activity rates per API queue, a little under each API's published limit (Jumpseller
- * 20/s per store, relBase about 7/s): an activity makes about one call, and the clients' own limiters
- * and throttling back-off absorb the rest.
+ * Server-side activity rates per API queue, just under each API's published limit (Jumpseller 20/s
+ * per store, relBase about 7/s). An activity makes about one call; the queue rate is the cap across
+ * all workers, and each process's client limiter (exactly the API's limit) absorbs the bursts a
+ * token bucket lets through. relBase is the bottleneck of every sync, so its margin is kept small.
  */
 export const API_QUEUE_RATES = {
   jumpseller: 18,
-  relbase: 6.5,
+  relbase: 6.8,
 } as const;
