@@ -14,6 +14,8 @@ import { startServices } from './runtime/services.js';
 import { onShutdownSignal } from './runtime/shutdown.js';
 import { startSandbox } from './sandbox/demo.js';
 import { installStore } from './install/install-store.js';
+import { ensureStockReconcileSchedules } from './stock/schedules.js';
+import { MAIN_TASK_QUEUE } from './workflows/task-queues.js';
 import { bundleWorkflowsInChild, createWorkers, installTemporalRuntime, serveNewStores } from './worker.js';
 
 async function main(): Promise<void> {
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     activityDeps: { db: services.db, stores: services.stores, temporal: services.temporal, logger },
   });
 
+  await ensureStockReconcileSchedules(services.temporal, MAIN_TASK_QUEUE, services.stores, logger);
   const stopWatchingStores = serveNewStores(workers, () => services.stores.codes(), logger);
 
   const api = composeApi(services, config, logger);

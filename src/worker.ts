@@ -14,7 +14,9 @@ import { NativeConnection, Runtime, Worker, bundleWorkflowCode, makeTelemetryFil
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import { ConfigError, loadConfig, requireExternalServices, type Config } from './config.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { createPgApiLease, type ApiLease } from './runtime/api-lease.js';
 import { startServices } from './runtime/services.js';
+import { ensureStockReconcileSchedules } from './stock/schedules.js';
 import { onShutdownSignal } from './runtime/shutdown.js';
 import { API_QUEUE_RATES, MAIN_TASK_QUEUE, jumpsellerQueue, relbaseQueue } from './workflows/task-queues.js';
 
@@ -61,7 +63,20 @@ export interface WorkerSetup {
   mainTaskQueue?: string;
   /** Activities per second on each store's API queues; default API_QUEUE_RATES (the real limits). */
   apiQueueRates?: { jumpseller: number; relbase: number };
+  /**
+   * Several worker processes (`npm run worker`): serve a store's API queues only while this process
+   * holds the store's lease, so one process's client limiters pace that store's calls. Unset: always
+   * serve them (one process: `npm start`, tests).
+   */
+  apiQueueLease?: ApiLease;
 }
+
+/**
+ * Activities one leased process runs at once on an API queue: enough to keep the API at its limit,
+ * few enough that tasks wait in Temporal (durable, visible) rather than in this process's limiter
+ * past their heartbeat timeout.
+ */
+const LEASED_API_QUEUE_CONCURRENCY = 8;
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -87,14 +102,25 @@ export async function createWorkers(s: WorkerSetup): Promise<RunningWorkers> {
     workers.push(w);
     runs.push(w.run().catch((err: unknown) => failed(err)));
   };
+  const startApiWorkers = async (code: string) => {
+    const limits = s.apiQueueLease ? { maxConcurrentActivityTaskExecutions: LEASED_API_QUEUE_CONCURRENCY } : {};
+    const pair = await Promise.all([
+      Worker.create({ ...common, ...limits, taskQueue: jumpsellerQueue(code), maxTaskQueueActivitiesPerSecond: rates.jumpseller }),
+      Worker.create({ ...common, ...limits, taskQueue: relbaseQueue(code), maxTaskQueueActivitiesPerSecond: rates.relbase }),
+    ]);
+    const before = runs.length;
+    pair.forEach(run);
+    const pairRuns = runs.slice(before);
+    return async () => {
+      for (const w of pair) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.all(pairRuns);
+    };
+  };
   const addStore = async (code: string) => {
     if (served.has(code)) return false;
     served.add(code);
-    const pair = await Promise.all([
-      Worker.create({ ...common, taskQueue: jumpsellerQueue(code), maxTaskQueueActivitiesPerSecond: rates.jumpseller }),
-      Worker.create({ ...common, taskQueue: relbaseQueue(code), maxTaskQueueActivitiesPerSecond: rates.relbase }),
-    ]);
-    pair.forEach(run);
+    if (s.apiQueueLease) s.apiQueueLease.serve(`api-queues:${code}`, () => startApiWorkers(code));
+    else await startApiWorkers(code);
     return true;
   };
 
@@ -166,17 +192,21 @@ async function main(): Promise<void> {
   });
   const connection = await NativeConnection.connect({ address: external.temporalAddress });
   const storeCodes = await services.stores.codes();
+  const apiQueueLease = createPgApiLease(external.databaseUrl, logger);
   const running = await createWorkers({
     connection,
     storeCodes,
+    apiQueueLease,
     namespace: config.temporal.namespace,
     workflowBundle: await bundleWorkflowsInChild(),
     activityDeps: { db: services.db, stores: services.stores, temporal: services.temporal, logger },
   });
+  await ensureStockReconcileSchedules(services.temporal, MAIN_TASK_QUEUE, services.stores, logger);
   logger.info({ stores: storeCodes }, 'worker running');
   const stopWatching = serveNewStores(running, () => services.stores.codes(), logger);
   onShutdownSignal(logger, async () => {
     stopWatching();
+    await apiQueueLease.close();
     await running.shutdown();
     await connection.close();
     await services.close();

@@ -2,6 +2,7 @@
 import type { ActivityDeps } from './deps.js';
 import { createOrderActivities } from './order-activities.js';
 import { createProductActivities } from './product-activities.js';
+import { createStockActivities } from './stock-activities.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -9,6 +10,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createOrderActivities(deps),
     ...createProductActivities(deps),
+    ...createStockActivities(deps),
   };
 }
 

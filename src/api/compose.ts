@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import type { Services } from '../runtime/services.js';
 import { adminRoutes } from './admin/routes.js';
+import { stockRoutes } from './stock/routes.js';
 import { createApp } from './app.js';
 import { installRoutes } from './install/routes.js';
 import { oauthClientFromConfig } from '../jumpseller/oauth.js';
@@ -45,6 +46,13 @@ export function composeApi(services: Services, config: Config, logger: Logger, o
         adminToken: config.adminToken,
         secretsKey: config.secretsKey,
         publicUrl: config.publicUrl,
+        mainTaskQueue: options.mainTaskQueue ?? MAIN_TASK_QUEUE,
+      }),
+      stockRoutes({
+        db: services.db,
+        temporal: services.temporal,
+        logger,
+        adminToken: config.adminToken,
         mainTaskQueue: options.mainTaskQueue ?? MAIN_TASK_QUEUE,
       }),
       installRoutes({

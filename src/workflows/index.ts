@@ -2,3 +2,5 @@
 export { orderWorkflow } from './order/workflow.js';
 export { productSyncWorkflow } from './product/workflow.js';
 export { catalogSyncWorkflow } from './catalog/workflow.js';
+export { stockPushWorkflow } from './stock/push-workflow.js';
+export { stockReconcileWorkflow } from './stock/reconcile-workflow.js';

@@ -50,6 +50,8 @@ export interface StackEnvironment {
 }
 
 export interface StackOptions {
+  /** Turns on the admin API and the stock notice endpoint with this bearer token. */
+  adminToken?: string;
   /** Default: the test run's (vitest `inject`); benches pass their own. */
   environment?: StackEnvironment;
   settings?: Partial<StoreSettings>;
@@ -106,7 +108,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const storeCode = `t-${randomBytes(4).toString('hex')}`;
   const inProcessWorkers = options.inProcessWorkers ?? true;
   const mainTaskQueue = inProcessWorkers ? `main-${storeCode}` : MAIN_TASK_QUEUE;
-  const config = loadConfig({});
+  const config = loadConfig(options.adminToken ? { ADMIN_TOKEN: options.adminToken } : {});
 
   const js = await startJumpsellerSimulator({ storeCode, ...options.jumpseller });
   const rb = await startRelbaseSimulator({ port: 0, ...options.relbase });

@@ -1,8 +1,7 @@
 /**
  * How the admin API reaches the catalog sync and stock workflows: ids, types, signal and query names.
- * Catalog sync's come from its contract module; the stock refresh's follow DESIGN.md
- * (`stock-reconcile:{store}`) until its contract lands. Addressed by name through the client: the
- * HTTP app never imports workflow or activity code.
+ * Both come from the workflows' contract modules. Addressed by name through the client: the HTTP app
+ * never imports workflow or activity code.
  */
 import {
   CATALOG_REPORT_KIND,
@@ -12,6 +11,7 @@ import {
   catalogWorkflowId,
   type CatalogSyncInput,
 } from '../../workflows/catalog/contracts.js';
+import { STOCK_RECONCILE_WORKFLOW_TYPE, stockReconcileWorkflowId, type StockReconcileInput } from '../../workflows/stock/contracts.js';
 
 export const CATALOG_SYNC = {
   workflowType: CATALOG_WORKFLOW_TYPE,
@@ -23,7 +23,7 @@ export const CATALOG_SYNC = {
 } as const;
 
 export const STOCK_REFRESH = {
-  workflowType: 'stockReconcileWorkflow',
-  workflowId: (storeCode: string) => `stock-reconcile:${storeCode}`,
-  input: (storeCode: string) => ({ storeCode }),
+  workflowType: STOCK_RECONCILE_WORKFLOW_TYPE,
+  workflowId: stockReconcileWorkflowId,
+  input: (storeCode: string): StockReconcileInput => ({ storeCode }),
 } as const;

@@ -1,0 +1,50 @@
+/**
+ * The stock reconcile schedule of each store (`stock-reconcile-schedule:{store}`), created or brought
+ * up to date with the store's `reconcileIntervalMinutes` at start-up. Overlapping runs are skipped:
+ * a slow reconcile is never doubled.
+ */
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { stockReconcileScheduleId, stockReconcileWorkflowId, STOCK_RECONCILE_WORKFLOW_TYPE, type StockReconcileInput } from '../workflows/stock/contracts.js';
+
+export async function ensureStockReconcileSchedule(client: Client, taskQueue: string, storeCode: string, intervalMinutes: number): Promise<'created' | 'updated'> {
+  const scheduleId = stockReconcileScheduleId(storeCode);
+  const spec = { intervals: [{ every: `${intervalMinutes} minutes` }] };
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action: {
+        type: 'startWorkflow',
+        workflowType: STOCK_RECONCILE_WORKFLOW_TYPE,
+        workflowId: stockReconcileWorkflowId(storeCode),
+        taskQueue,
+        args: [{ storeCode } satisfies StockReconcileInput],
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+    });
+    return 'created';
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec }));
+    return 'updated';
+  }
+}
+
+/** Every active store's reconcile schedule, at its configured interval; failures are logged, not fatal. */
+export async function ensureStockReconcileSchedules(
+  client: Client,
+  taskQueue: string,
+  stores: { codes(): Promise<string[]>; get(code: string): Promise<{ settings: { reconcileIntervalMinutes: number } } | undefined> },
+  logger: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void },
+): Promise<void> {
+  for (const code of await stores.codes()) {
+    const store = await stores.get(code);
+    if (!store) continue;
+    try {
+      const outcome = await ensureStockReconcileSchedule(client, taskQueue, code, store.settings.reconcileIntervalMinutes);
+      logger.info({ store: code, every: `${store.settings.reconcileIntervalMinutes} min`, outcome }, 'stock reconcile schedule');
+    } catch (err) {
+      logger.warn({ store: code, err: err instanceof Error ? err.message : String(err) }, 'could not create the stock reconcile schedule');
+    }
+  }
+}

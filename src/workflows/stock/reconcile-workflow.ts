@@ -1,0 +1,68 @@
+/**
+ * Stock reconcile (`stock-reconcile:{store}`), run by a schedule and by operators: relBase publishes
+ * no stock webhooks that we know of, so this walks the store's linked SKUs, reads each one's relBase
+ * stock once (on the relBase queue, within its rate), and hands the SKUs whose shop value would
+ * change to their stock push workflows with the reading, so they push without reading again. The
+ * report in `sync_reports` lists the drift found (SKU, relBase value, shop value).
+ */
+import { ActivityFailure, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { StockActivities } from '../../activities/stock-activities.js';
+import { stockForShop } from '../../domain/stock.js';
+import { databaseProfile, relbaseApiProfile } from '../activity-profiles.js';
+import { stockReconcileProgressQuery, type StockReconcileInput, type StockReconcileProgress } from './contracts.js';
+
+const PAGE_SIZE = 100;
+/** Pages per run before continuing as new (about 350 history events a page). */
+const PAGES_PER_RUN = 8;
+const MAX_DRIFT_KEPT = 5000;
+const READS_IN_FLIGHT = 8;
+
+export async function stockReconcileWorkflow(input: StockReconcileInput): Promise<StockReconcileProgress> {
+  const { storeCode } = input;
+  const db = proxyActivities<StockActivities>(databaseProfile);
+  // A SKU whose read keeps failing is reported, not retried forever: the next reconcile tries again.
+  const relbase = proxyActivities<StockActivities>({ ...relbaseApiProfile(storeCode), retry: { maximumAttempts: 5, initialInterval: '2s' } });
+
+  let progress: StockReconcileProgress | null = input.progress ?? null;
+  setHandler(stockReconcileProgressQuery, () => progress);
+
+  if (!progress) {
+    const reportId = await db.startStockReconcileReport({ storeCode, workflowId: workflowInfo().workflowId, startedAt: new Date().toISOString() });
+    progress = { reportId, afterSku: null, checked: 0, changed: 0, failed: 0, drift: [], failures: [] };
+    if (!(await db.stockSyncEnabled({ storeCode }))) {
+      await db.saveStockReconcileReport({ progress, status: 'skipped' });
+      return progress;
+    }
+  }
+  const p = progress;
+
+  for (let page = 0; page < PAGES_PER_RUN; page++) {
+    const skus = await db.listLinkedSkus({ storeCode, afterSku: p.afterSku, limit: PAGE_SIZE });
+    if (skus.length === 0) {
+      await db.saveStockReconcileReport({ progress: p, status: 'completed' });
+      return p;
+    }
+    const read = async (s: (typeof skus)[number]) => {
+      try {
+        return { ...s, raw: await relbase.readRelbaseStock({ storeCode, relbaseProductId: Number(s.relbaseProductId) }) };
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        p.failed++;
+        if (p.failures.length < 100) p.failures.push({ sku: s.sku, error: err.cause?.message ?? err.message });
+        return null;
+      }
+    };
+    // A few reads in flight, not the whole page: the store's relBase queue is shared with orders and
+    // stock notices, which must not wait behind a hundred queued reconcile reads.
+    const readings: Awaited<ReturnType<typeof read>>[] = [];
+    for (let i = 0; i < skus.length; i += READS_IN_FLIGHT) readings.push(...(await Promise.all(skus.slice(i, i + READS_IN_FLIGHT).map(read))));
+    const changed = readings.filter((r): r is NonNullable<typeof r> => r !== null && stockForShop(r.raw) !== r.lastPushed);
+    for (const c of changed) if (p.drift.length < MAX_DRIFT_KEPT) p.drift.push({ sku: c.sku, relbase: c.raw, jumpseller: c.lastPushed });
+    if (changed.length > 0) await db.requestStockPushes({ storeCode, changes: changed.map((c) => ({ sku: c.sku, observed: c.raw })) });
+    p.checked += skus.length;
+    p.changed += changed.length;
+    p.afterSku = skus[skus.length - 1]!.sku;
+    await db.saveStockReconcileReport({ progress: p, status: 'running' });
+  }
+  return continueAsNew<typeof stockReconcileWorkflow>({ storeCode, progress: p });
+}
