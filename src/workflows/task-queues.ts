@@ -16,22 +16,15 @@ export function relbaseQueue(storeCode: string): string {
 }
 
 /**
- * Server-side activity rates per API queue. These, not the clients' limiters, are what hold across
- * worker processes: each process's client limiter (exactly the API's limit) only paces its own
- * calls, so with N workers the queue rate is the only cap, and it counts activities, not calls.
- * - relBase, about 7 calls/s: an activity makes up to two calls (look up then create a document, a
- *   product or a customer; read then upload an image), so 3.4 activities/s is at most 6.8 calls/s.
- *   At 6.8 activities/s three workers sent relBase up to 13 calls/s; its 403s outlasted the client's
- *   retries and failed issuing activities for good (the cluster chaos test saw 7 of 300 orders stuck).
- *   One worker loses nothing on orders (two calls each); one-call activities run at half the speed
- *   one process could manage, the price of a cap that holds for any number of workers.
- * - Jumpseller, 20/s and 800/min: one call per activity. 10/s keeps a full burst plus a second of
- *   refill within 20 in any second, and 600/min under 800 (18/s was 1,080/min across workers).
- * After an idle spell the server hands out up to ceil(rate) tasks at once (its token bucket's burst);
- * the cluster runs one partition per queue so that burst is not multiplied by four
- * (src/cluster/config-files.ts).
+ * Server-side activity rates per API queue, just under each API's published limit (Jumpseller 20/s
+ * per store, relBase about 7/s). The queue rate counts activities, not calls (an activity makes up to
+ * two relBase calls), and its token bucket lets a burst through after an idle spell, so on its own it
+ * cannot hold a call rate across processes: with several worker processes one of them at a time
+ * serves a store's API queues (src/runtime/api-lease.ts), and that process's client limiters, exactly
+ * the APIs' limits, pace the calls. The queue rate keeps the backlog in Temporal, where it is durable
+ * and visible. relBase is the bottleneck of every sync, so its margin is kept small.
  */
 export const API_QUEUE_RATES = {
-  jumpseller: 10,
-  relbase: 3.4,
+  jumpseller: 18,
+  relbase: 6.8,
 } as const;
