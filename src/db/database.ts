@@ -23,6 +23,10 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Db {
   // An idle client losing its connection (database restart) must not crash the process:
   // the pool drops it and the next query opens a new one.
   pool.on('error', () => undefined);
+  // A checked-out client is not covered by that: when its connection dies between two queries (the
+  // server answers a terminated backend with an error, then closes the socket) it emits 'error' with
+  // no listener and the process crashes. The query in flight still fails and is retried by its caller.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
