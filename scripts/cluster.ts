@@ -17,9 +17,7 @@ async function main(): Promise<void> {
   const options = parseClusterOptions(argv, process.env);
   const started = Date.now();
   const cluster = await startCluster(options);
-  const stopping = { now: false };
   onShutdownSignal(createLogger('warn'), async () => {
-    stopping.now = true;
     process.stdout.write('[cluster] stopping: workers drain first, then the API, the Web UI and Temporal\n');
     await cluster.stop();
     process.stdout.write('[cluster] stopped; no process left behind\n');
@@ -43,12 +41,6 @@ async function main(): Promise<void> {
       '',
     ].join('\n') + '\n',
   );
-  // A process that dies on its own is reported; the rest keep running (Temporal retries for them).
-  for (const p of [cluster.temporal(), cluster.ui(), cluster.api(), ...cluster.workers()]) {
-    void p.exited.then((info) => {
-      if (!stopping.now) process.stderr.write(`[cluster] ${p.name} exited on its own (${info.signal ?? `code ${info.code}`}); see ${p.logFile}\n`);
-    });
-  }
 }
 
 main().catch((err: unknown) => {

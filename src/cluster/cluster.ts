@@ -108,6 +108,13 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
   writeFileSync(join(uiRoot, 'config', 'cluster.yaml'), `# Written by npm run cluster; see src/cluster/config-files.ts\n${toYaml(webUiConfig(o))}`);
 
   const started: ManagedProcess[] = [];
+  /** A process that dies on its own is reported with the end of its output (the rest keep running). */
+  const watch = (p: ManagedProcess) => {
+    started.push(p);
+    void p.exited.then((info) => {
+      if (!p.stopRequested()) log(`${p.name} (pid ${p.pid}) exited on its own (${info.signal ?? `code ${info.code}`}); its log is ${p.logFile}:\n${p.output().trim().split('\n').slice(-15).join('\n')}`);
+    });
+  };
   let temporal: ManagedProcess | undefined;
   let ui: ManagedProcess | undefined;
   let api: ManagedProcess | undefined;
@@ -130,7 +137,7 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
       args: ['--root', temporalRoot, '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'],
       logFile: join(logDir, 'temporal.log'),
     });
-    started.push(temporal);
+    watch(temporal);
     await waitUntil(`the Temporal server serving on ${address}`, () => healthyFrontend(address), { timeoutMs: 120_000, proc: temporal, intervalMs: 500 });
   };
 
@@ -173,7 +180,7 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
       env: appEnv(metricsBase ? { TEMPORAL_METRICS_PORT: String(Number(metricsBase) + n - 1) } : {}),
       logFile: join(logDir, `worker-${n}.log`),
     });
-    started.push(w);
+    watch(w);
     workers.push(w);
     void w.exited.then(() => {
       const i = workers.indexOf(w);
@@ -198,7 +205,7 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
     await ensureNamespaceAndSearchAttributes();
 
     ui = startProcess({ name: 'web-ui', command: bin.ui, args: ['--root', uiRoot, '--config', 'config', '--env', 'cluster', 'start'], logFile: join(logDir, 'web-ui.log') });
-    started.push(ui);
+    watch(ui);
 
     api = startProcess({
       name: 'api',
@@ -209,7 +216,7 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
       env: appEnv({ PORT: String(o.ports.api), HOST: LOOPBACK }),
       logFile: join(logDir, 'api.log'),
     });
-    started.push(api);
+    watch(api);
     await waitUntil(`the Web UI answering on ${urls.webUi}`, () => httpOk(`${urls.webUi}/api/v1/namespaces`), { timeoutMs: 60_000, proc: ui });
     await waitUntil(`the API ready on ${urls.api}/readyz`, () => httpOk(`${urls.api}/readyz`), { timeoutMs: 120_000, proc: api, intervalMs: 500 });
     log(`starting ${o.workers} worker process${o.workers > 1 ? 'es' : ''}`);

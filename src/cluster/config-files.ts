@@ -116,9 +116,10 @@ export function temporalServerConfig(o: ClusterOptions, dynamicConfigPath: strin
  * - update-with-start (`enableExecuteMultiOperation`, `enableUpdateWorkflowExecution`);
  * - search attributes usable right after `operator search-attribute create`;
  * - one partition per task queue. `maxTaskQueueActivitiesPerSecond` is split evenly over a queue's
- *   partitions and each partition keeps its own burst, so with the default four a per-store API
- *   queue could hand out four bursts at once; one partition makes the queue's rate one bucket.
- *   A queue partition serves far more than the few activities per second an API allows.
+ *   partitions and each keeps its own burst, so with the default four a per-store API queue hands
+ *   out four bursts at once; one partition makes the queue's rate one bucket. (The call rate itself
+ *   is held by the one worker that serves a store's API queues, see src/runtime/api-lease.ts.)
+ *   A partition serves far more than the few activities per second an API allows.
  */
 export function temporalDynamicConfig(): { [key: string]: YamlValue } {
   const value = (v: YamlValue) => [{ value: v, constraints: {} }];

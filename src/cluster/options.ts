@@ -84,7 +84,8 @@ const schema = z.object({
     .default('temporal'),
   databaseUrl: z.url({ message: 'must be a postgres:// URL' }).optional(),
   namespace: z.string().min(1).default('default'),
-  temporalPort: portNumber.default(DEFAULT_PORTS.frontend),
+  // Temporal stores membership ports as a PostgreSQL smallint: the block (+26) must stay under 32768.
+  temporalPort: portNumber.max(32_740, 'must be at most 32740 (Temporal keeps membership ports as a smallint)').default(DEFAULT_PORTS.frontend),
   uiPort: portNumber.default(DEFAULT_PORTS.ui),
   apiPort: portNumber.default(DEFAULT_PORTS.api),
 });

@@ -29,6 +29,8 @@ export interface ManagedProcess {
   /** Resolves when the process has exited, however. */
   exited: Promise<ExitInfo>;
   running(): boolean;
+  /** Whether its exit was asked for (stop or kill) rather than its own doing. */
+  stopRequested(): boolean;
   /** The last 20 kB of its output. */
   output(): string;
   /** SIGTERM to its group; SIGKILL after `graceMs`. */
@@ -44,9 +46,12 @@ let exitHookInstalled = false;
 function installExitHook() {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const p of live) signalGroup(p.pid, 'SIGKILL');
-  });
+  process.on('exit', killAllNow);
+}
+
+/** SIGKILL to every child still running (a launcher interrupted before it could stop them in order). */
+export function killAllNow(): void {
+  for (const p of live) signalGroup(p.pid, 'SIGKILL');
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals) {
@@ -79,6 +84,7 @@ export function startProcess(spec: ProcessSpec): ManagedProcess {
   child.stderr?.on('data', collect);
 
   let done = false;
+  let requested = false;
   const exited = new Promise<ExitInfo>((resolve) => {
     child.once('exit', (code, signal) => {
       done = true;
@@ -94,8 +100,10 @@ export function startProcess(spec: ProcessSpec): ManagedProcess {
     logFile: spec.logFile,
     exited,
     running: () => !done,
+    stopRequested: () => requested,
     output: () => tail,
     async stop(graceMs = 30_000) {
+      requested = true;
       if (done) return exited;
       signalGroup(pid, 'SIGTERM');
       const force = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
@@ -104,6 +112,7 @@ export function startProcess(spec: ProcessSpec): ManagedProcess {
       return info;
     },
     async kill() {
+      requested = true;
       if (done) return exited;
       signalGroup(pid, 'SIGKILL');
       return exited;

@@ -50,6 +50,10 @@ describe('cluster options', () => {
     expect(message).not.toContain('secret');
   });
 
+  it('keeps the Temporal block under 32768 (membership ports are a smallint in its schema)', () => {
+    expect(() => parseClusterOptions(['--temporal-port', '38287'], {})).toThrow(/--temporal-port \(CLUSTER_TEMPORAL_PORT\): must be at most 32740/);
+  });
+
   it('refuses an API port that lands on a Temporal port', () => {
     expect(() => parseClusterOptions(['--temporal-port', '7000', '--api-port', '7001'], {})).toThrow(/7001 used twice/);
   });
