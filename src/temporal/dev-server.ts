@@ -30,13 +30,17 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-/** Flags beyond the defaults: update-with-start and our custom search attributes. */
+/** Flags beyond the defaults: update-with-start, single-partition queues and our custom search attributes. */
 function serverArgs(o: DevServerOptions, ip: string): string[] {
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(o.port), '--namespace', o.namespace];
   args.push('--log-level', 'warn', '--log-format', 'json');
   args.push('--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true');
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
   args.push('--dynamic-config-value', 'frontend.workerVersioningDataAPIs=true');
+  // One partition per task queue: an API queue's activity rate is then one token bucket, not four
+  // (the same as the cluster and docker-compose configurations).
+  args.push('--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1');
+  args.push('--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1');
   if (o.dbFile) args.push('--db-filename', o.dbFile);
   if (o.uiPort !== undefined) args.push('--ui-port', String(o.uiPort), '--ui-ip', ip);
   else args.push('--headless');
