@@ -59,6 +59,8 @@ const LOOPBACK = '127.0.0.1';
 /** `server --root <dir> --config config --env cluster start` reads this as `config/cluster.yaml`. */
 export function temporalServerConfig(o: ClusterOptions, dynamicConfigPath: string): { [key: string]: YamlValue } {
   const pg = postgresEndpoint(o.postgresUrl);
+  // Each of the four services in the process keeps its own pools: 4 × (8 + 3) connections at most,
+  // so Temporal, the API and a few workers fit PostgreSQL's default 100 with room for others.
   const datastore = (databaseName: string, maxConns: number) => ({
     sql: {
       pluginName: 'postgres12',
@@ -68,7 +70,7 @@ export function temporalServerConfig(o: ClusterOptions, dynamicConfigPath: strin
       user: pg.user,
       password: pg.password,
       maxConns,
-      maxIdleConns: maxConns,
+      maxIdleConns: Math.ceil(maxConns / 2),
       maxConnLifetime: '1h',
     },
   });
@@ -83,8 +85,8 @@ export function temporalServerConfig(o: ClusterOptions, dynamicConfigPath: strin
       // Fixed for the life of the database: changing it later needs a new database.
       numHistoryShards: 4,
       datastores: {
-        'postgres-default': datastore(o.temporalDatabase, 20),
-        'postgres-visibility': datastore(`${o.temporalDatabase}_visibility`, 5),
+        'postgres-default': datastore(o.temporalDatabase, 8),
+        'postgres-visibility': datastore(`${o.temporalDatabase}_visibility`, 3),
       },
     },
     global: {
