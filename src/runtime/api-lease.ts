@@ -34,7 +34,7 @@ const LOCK_CLASS = 0x4a52_4150; // "JRAP"
 
 export function createPgApiLease(databaseUrl: string, logger: Logger, o: { intervalMs?: number; settleMs?: number } = {}): ApiLease {
   const intervalMs = o.intervalMs ?? 2000;
-  const settleMs = o.settleMs ?? 1200;
+  const settleMs = o.settleMs ?? 5000;
   const wanted = new Map<string, () => Promise<StopServing>>();
   const serving = new Map<string, StopServing>();
   let client: pg.Client | undefined;
@@ -71,8 +71,10 @@ export function createPgApiLease(databaseUrl: string, logger: Logger, o: { inter
         if (serving.has(key) || closed) continue;
         const r = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1::int, hashtext($2)) as ok', [LOCK_CLASS, key]);
         if (!r.rows[0]?.ok) continue;
-        // The previous holder's last second of calls still counts against the APIs' windows (it may
-        // have died mid-burst): let it age out before this process's limiters start from empty.
+        // The previous holder's last calls still count against the APIs' windows, and a holder that
+        // lost its session (rather than died) is still finishing its in-flight activities (at most
+        // LEASED_API_QUEUE_CONCURRENCY, a few seconds at the APIs' rates): let both age out before
+        // this process's limiters start from empty.
         await new Promise((r) => setTimeout(r, settleMs));
         try {
           serving.set(key, await start());
