@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { startCatalogSync } from '../src/activities/catalog-start.js';
-import { startEnvironment } from '../test/support/environment.js';
+import { startEnvironmentFromProcess } from '../test/support/environment.js';
 import { startWorkerProcess } from '../test/support/processes.js';
 import { startStack } from '../test/support/stack.js';
 
@@ -34,12 +34,7 @@ function peakRssMb(pid: number): number {
 }
 
 async function main() {
-  const env = await startEnvironment({
-    adminUrl: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    requireRealDatabase: false,
-    cliPath: process.env.TEMPORAL_CLI_PATH,
-    pathEnv: process.env.PATH,
-  });
+  const env = await startEnvironmentFromProcess(false);
   // Real limits everywhere: the simulators' defaults, the clients' and queues' defaults.
   const stack = await startStack({ environment: env, skipInstall: true, inProcessWorkers: false });
   const worker = startWorkerProcess({ ...stack.processEnv, LOG_LEVEL: 'info' });

@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { startEnvironment } from '../test/support/environment.js';
+import { startEnvironmentFromProcess } from '../test/support/environment.js';
 import { startStack, type TestStack } from '../test/support/stack.js';
 import { deliver, inParallel, orderBody } from '../test/support/webhooks.js';
 
@@ -69,12 +69,7 @@ async function rawSignalWithStartRate(address: string, n: number): Promise<numbe
 }
 
 async function main() {
-  const env = await startEnvironment({
-    adminUrl: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    requireRealDatabase: false,
-    cliPath: process.env.TEMPORAL_CLI_PATH,
-    pathEnv: process.env.PATH,
-  });
+  const env = await startEnvironmentFromProcess(false);
   const stack = await startStack({ environment: env, skipInstall: true });
   const watcher = watchDocuments(stack);
   try {

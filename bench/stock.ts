@@ -13,7 +13,7 @@
  * Env: SKUS (1000), CHANGED (10% of SKUS), NOTICES (60), PACE (2), DEBOUNCE_MS (2000), TEST_DATABASE_URL.
  */
 import { Client, Connection } from '@temporalio/client';
-import { startEnvironment } from '../test/support/environment.js';
+import { startEnvironmentFromProcess } from '../test/support/environment.js';
 import { startWorkerProcess } from '../test/support/processes.js';
 import { startStack } from '../test/support/stack.js';
 import { stockReconcileWorkflowId, type StockReconcileProgress } from '../src/workflows/stock/contracts.js';
@@ -29,12 +29,7 @@ const RELBASE_PER_SECOND = 7;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 async function main() {
-  const env = await startEnvironment({
-    adminUrl: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    requireRealDatabase: false,
-    cliPath: process.env.TEMPORAL_CLI_PATH,
-    pathEnv: process.env.PATH,
-  });
+  const env = await startEnvironmentFromProcess(false);
   const stack = await startStack({ environment: env, skipInstall: true, inProcessWorkers: false, adminToken: TOKEN, settings: { stockDebounceMs: DEBOUNCE_MS } });
   const worker = startWorkerProcess({ ...stack.processEnv, LOG_LEVEL: 'warn' });
   const connection = await Connection.connect({ address: env.temporalAddress });

@@ -5,7 +5,7 @@
  * CI always has the real one (.ci/run makes sure it is up, and CI=true makes it required).
  */
 import type { TestProject } from 'vitest/node';
-import { startEnvironment } from '../support/environment.js';
+import { startEnvironmentFromProcess } from '../support/environment.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,12 +17,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const env = await startEnvironment({
-    adminUrl: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    requireRealDatabase: Boolean(process.env.CI),
-    cliPath: process.env.TEMPORAL_CLI_PATH,
-    pathEnv: process.env.PATH,
-  });
+  const env = await startEnvironmentFromProcess(Boolean(process.env.CI));
   project.provide('temporalAddress', env.temporalAddress);
   project.provide('databaseUrl', env.databaseUrl);
   project.provide('embeddedDatabase', env.embeddedDatabase);

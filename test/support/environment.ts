@@ -98,3 +98,13 @@ export async function startEnvironment(o: { adminUrl: string; requireRealDatabas
     throw err;
   }
 }
+
+/** The environment a bench or the test run starts: TEST_DATABASE_URL (or the local PostgreSQL), TEMPORAL_CLI_PATH, PATH. */
+export function startEnvironmentFromProcess(requireRealDatabase: boolean): Promise<RunningEnvironment> {
+  return startEnvironment({
+    adminUrl: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    requireRealDatabase,
+    cliPath: process.env.TEMPORAL_CLI_PATH,
+    pathEnv: process.env.PATH,
+  });
+}
