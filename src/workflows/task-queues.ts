@@ -16,15 +16,16 @@ export function relbaseQueue(storeCode: string): string {
 }
 
 /**
- * Server-side activity rates per API queue, just under each API's published limit (Jumpseller 20/s
+ * Server-side activity rates per API queue, at or just under each API's published limit (Jumpseller 20/s
  * per store, relBase about 7/s). The queue rate counts activities, not calls (an activity makes up to
  * two relBase calls), and its token bucket lets a burst through after an idle spell, so on its own it
  * cannot hold a call rate across processes: with several worker processes one of them at a time
  * serves a store's API queues (src/runtime/api-lease.ts), and that process's client limiters, exactly
  * the APIs' limits, pace the calls. The queue rate keeps the backlog in Temporal, where it is durable
- * and visible. relBase is the bottleneck of every sync, so its margin is kept small.
+ * and visible. relBase is the bottleneck of every sync, so its queue rate is its limit itself: the
+ * serving process's client limiter, not this, is what keeps the calls under it.
  */
 export const API_QUEUE_RATES = {
   jumpseller: 18,
-  relbase: 6.8,
+  relbase: 7,
 } as const;
