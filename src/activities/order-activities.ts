@@ -142,7 +142,7 @@ export function documentRequest(input: IssueDocumentInput, settings: StoreSettin
     case 1001:
       return { ...common, ...customer, type_document: 1001, type_document_sii: input.typeDocumentSii ?? 39 };
     case 33:
-      if (!input.customerId) throw permanentFailure('a factura needs a relBase customer', FAILURE_TYPES.storeNotConfigured);
+      if (!input.customerId) throw permanentFailure('a factura needs a relBase customer', FAILURE_TYPES.missingFiscalData);
       return { ...common, type_document: 33, customer_id: input.customerId };
   }
 }

@@ -21,6 +21,7 @@ import type { JumpsellerSimulatorOptions } from '../../src/sandbox/jumpseller/si
 import { orderJson } from '../../src/sandbox/jumpseller/wire.js';
 import { startRelbaseSimulator, type RelbaseSimulatorOptions, type RunningRelbaseSimulator } from '../../src/sandbox/relbase/simulator.js';
 import { freePort } from './environment.js';
+import { simulatorStoreEnv } from './simulator-store-env.js';
 
 export interface ClusterHarnessOptions {
   workers: number;
@@ -132,15 +133,7 @@ export async function startClusterHarness(o: ClusterHarnessOptions): Promise<Clu
       ports: await freeClusterPorts(),
       // The single-store variables, pointed at the simulators: what a real store's would be.
       appEnv: {
-        JUMPSELLER_API_URL: js.apiUrl,
-        JUMPSELLER_STORE_CODE: storeCode,
-        JUMPSELLER_LOGIN: js.sim.credentials.login,
-        JUMPSELLER_AUTH_TOKEN: js.sim.credentials.authToken,
-        JUMPSELLER_HOOKS_TOKEN: js.sim.hooksToken,
-        RELBASE_API_URL: rb.apiUrl,
-        RELBASE_USER_TOKEN: rb.simulator.userToken,
-        RELBASE_COMPANY_TOKEN: rb.simulator.companyToken,
-        RELBASE_WAREHOUSE_ID: String(warehouseId),
+        ...simulatorStoreEnv(storeCode, js, rb, warehouseId),
         SANDBOX: 'off',
         LOG_LEVEL: 'warn',
       },

@@ -18,6 +18,7 @@ import { installStore } from '../../src/install/install-store.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { closeServer } from '../../src/runtime/http-server.js';
 import type { Services } from '../../src/runtime/services.js';
+import { simulatorStoreEnv } from './simulator-store-env.js';
 import { startRelbaseSimulator, type RunningRelbaseSimulator, type RelbaseSimulatorOptions } from '../../src/sandbox/relbase/simulator.js';
 import { startJumpsellerSimulator, type RunningJumpsellerSimulator } from '../../src/sandbox/jumpseller/server.js';
 import type { JumpsellerSimulatorOptions } from '../../src/sandbox/jumpseller/simulator.js';
@@ -180,15 +181,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     processEnv: {
       DATABASE_URL: env.databaseUrl,
       TEMPORAL_ADDRESS: env.temporalAddress,
-      JUMPSELLER_API_URL: js.apiUrl,
-      JUMPSELLER_STORE_CODE: storeCode,
-      JUMPSELLER_LOGIN: js.sim.credentials.login,
-      JUMPSELLER_AUTH_TOKEN: js.sim.credentials.authToken,
-      JUMPSELLER_HOOKS_TOKEN: js.sim.hooksToken,
-      RELBASE_API_URL: rb.apiUrl,
-      RELBASE_USER_TOKEN: rb.simulator.userToken,
-      RELBASE_COMPANY_TOKEN: rb.simulator.companyToken,
-      RELBASE_WAREHOUSE_ID: String(warehouseId),
+      ...simulatorStoreEnv(storeCode, js, rb, warehouseId),
       LOG_LEVEL: 'warn',
     },
     async link(sku, relbaseProductId, jsProductId = 0) {
