@@ -30,7 +30,7 @@ export interface ApiLease {
 }
 
 /** Advisory locks are (int4, int4): the first is this service's namespace, the second the key's hash. */
-const LOCK_CLASS = 0x4a52_4150; // "JRAP"
+export const LOCK_CLASS = 0x4a52_4150; // "JRAP"
 
 export function createPgApiLease(databaseUrl: string, logger: Logger, o: { intervalMs?: number; settleMs?: number } = {}): ApiLease {
   const intervalMs = o.intervalMs ?? 2000;
@@ -66,16 +66,19 @@ export function createPgApiLease(databaseUrl: string, logger: Logger, o: { inter
     if (ticking || closed) return;
     ticking = true;
     try {
-      client ??= await connect();
+      const session = (client ??= await connect());
       for (const [key, start] of wanted) {
         if (serving.has(key) || closed) continue;
-        const r = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1::int, hashtext($2)) as ok', [LOCK_CLASS, key]);
+        const r = await session.query<{ ok: boolean }>('select pg_try_advisory_lock($1::int, hashtext($2)) as ok', [LOCK_CLASS, key]);
         if (!r.rows[0]?.ok) continue;
         // The previous holder's last calls still count against the APIs' windows, and a holder that
         // lost its session (rather than died) is still finishing its in-flight activities (at most
         // LEASED_API_QUEUE_CONCURRENCY, a few seconds at the APIs' rates): let both age out before
         // this process's limiters start from empty.
         await new Promise((r) => setTimeout(r, settleMs));
+        // The lock is only ours while the session that took it lives: if it ended while we waited,
+        // another worker may hold the lock already, and serving now would double the call rate.
+        if (client !== session || closed) break;
         try {
           serving.set(key, await start());
           logger.info({ key }, 'serving these API queues (this worker holds their lock)');
