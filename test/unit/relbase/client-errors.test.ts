@@ -52,6 +52,21 @@ describe('relBase client: wire details and error classification', () => {
     expect(events).toEqual([{ method: 'GET', path: '/productos', status: 200, ms: expect.any(Number) as number }]);
   });
 
+  it('by default spaces its calls at least 150 ms apart, however many callers wait (relBase judges ~7/s on arrival)', async () => {
+    const app = new Hono();
+    const arrivals: number[] = [];
+    app.get('/api/v1/productos', (c) => {
+      arrivals.push(performance.now());
+      return c.json(page('products', []));
+    });
+    const client = clientFor(app);
+    await Promise.all(Array.from({ length: 8 }, () => client.searchProducts('taza', 1)));
+    const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
+    expect(gaps).toHaveLength(7);
+    // Timers may fire late, never early (1 ms of clock rounding allowed).
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(149);
+  });
+
   it('accepts money and stock sent as numeric strings', async () => {
     const app = new Hono();
     app.get('/api/v1/productos/7', (c) =>
