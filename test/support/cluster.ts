@@ -55,7 +55,7 @@ export interface ClusterHarness {
   stop(): Promise<void>;
 }
 
-async function freeClusterPorts() {
+export async function freeClusterPorts() {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 12_000); // under 32,740: see ClusterOptions
     const ports = portsFrom(base, await freePort(), await freePort());
