@@ -16,7 +16,7 @@
  * Env: PRODUCTS (800), TEST_DATABASE_URL.
  */
 import { readFileSync } from 'node:fs';
-import { startCatalogSync } from '../src/activities/catalog-start.js';
+import { startCatalogSync } from '../test/support/catalog-start.js';
 import { startEnvironmentFromProcess } from '../test/support/environment.js';
 import { startWorkerProcess } from '../test/support/processes.js';
 import { startStack } from '../test/support/stack.js';

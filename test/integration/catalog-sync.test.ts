@@ -5,7 +5,7 @@
  * would take (`npm run bench:catalog` measures those).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCatalogSync } from '../../src/activities/catalog-start.js';
+import { startCatalogSync } from '../support/catalog-start.js';
 import { listLinks } from '../../src/db/product-links-repository.js';
 import { getLatestSyncReport } from '../../src/db/sync-reports-repository.js';
 import { catalogProgressQuery, type CatalogReport } from '../../src/workflows/catalog/contracts.js';
