@@ -20,6 +20,7 @@ import {
   withSkuLock,
 } from '../db/product-links-repository.js';
 import { startSyncReport, updateSyncReport } from '../db/sync-reports-repository.js';
+import { claimSkus, type ClaimOutcome, type SkuClaim } from '../db/sku-claims-repository.js';
 import { isApiError } from '../http/api-errors.js';
 import { orderWorkflowId, productsSyncedSignal } from '../workflows/order/contracts.js';
 import {
@@ -243,6 +244,11 @@ export function createProductActivities(deps: ActivityDeps, options: ProductActi
     },
 
     /** Marks inactive the product's links whose SKU it no longer has (all of them when it was deleted). */
+    /** Product sync's store-wide SKU check (src/db/sku-claims-repository.ts); no claims releases the product's. */
+    async claimProductSkus(input: { storeCode: string; jsProductId: string; claims: SkuClaim[] }): Promise<ClaimOutcome> {
+      return claimSkus(deps.db, input.storeCode, input.jsProductId, input.claims);
+    },
+
     async deactivateProductLinks(input: { storeCode: string; jsProductId: string; keepSkus: string[] }): Promise<string[]> {
       return deactivateLinksOfProduct(deps.db, input.storeCode, input.jsProductId, input.keepSkus);
     },

@@ -52,6 +52,16 @@ export interface ProductLinksTable {
   last_synced_at: DefaultedTimestamp;
 }
 
+/** A Jumpseller product holding a SKU, as its product sync last read it (see sku-claims-repository). */
+export interface ProductSkuClaimsTable {
+  store_code: string;
+  sku: string;
+  js_product_id: string;
+  /** How reports name the holder, e.g. `"Taza (Roja)" (variant 7 of product 3)`. */
+  label: string;
+  claimed_at: DefaultedTimestamp;
+}
+
 export interface DocumentsTable {
   store_code: string;
   order_id: string;
@@ -104,6 +114,7 @@ export interface Database {
   stores: StoresTable;
   webhook_deliveries: WebhookDeliveriesTable;
   product_links: ProductLinksTable;
+  product_sku_claims: ProductSkuClaimsTable;
   documents: DocumentsTable;
   orders: OrdersTable;
   stock_pushes: StockPushesTable;

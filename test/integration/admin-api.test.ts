@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveStoreSettings } from '../../src/db/stores-repository.js';
 import { readSettings } from '../../src/stores/settings.js';
 import { orderWorkflowId } from '../../src/workflows/order/contracts.js';
+import { productSyncStatusQuery, productWorkflowId } from '../../src/workflows/product/contracts.js';
 import { startStack, type TestStack } from '../support/stack.js';
 import { ADMIN_TOKEN, adminApp } from './admin-support.js';
 
@@ -40,6 +41,9 @@ async function untilRetrySignals(orderId: number, n: number): Promise<number> {
   }
 }
 
+/** The second product with the pending orders' SKU (deleting it is the operator's fix). */
+let twinId: number;
+
 beforeAll(async () => {
   stack = await startStack();
   app = adminApp(stack);
@@ -51,7 +55,7 @@ beforeAll(async () => {
   await stack.link('ADM-L', rbLinked!.id, linked.id);
   const unlinked = stack.js.sim.createProduct({ name: 'Unlinked', price: 2000, sku: 'ADM-U', stock: 100 });
   // A second product with the same SKU: product sync refuses duplicated SKUs, so these orders stay pending.
-  stack.js.sim.createProduct({ name: 'Unlinked twin', price: 2000, sku: 'ADM-U', stock: 100 });
+  twinId = stack.js.sim.createProduct({ name: 'Unlinked twin', price: 2000, sku: 'ADM-U', stock: 100 }).id;
 
   const pay = (productId: number, additionalFields?: { label: string; value: string }[]) => {
     const o = stack.js.sim.placeOrder({ lines: [{ productId, qty: 1 }], ...(additionalFields ? { additionalFields } : {}) });
@@ -216,9 +220,15 @@ describe('orders', () => {
     expect(stack.rb.simulator.documents().filter((d) => d.label_value === `JS-${orders.attention}`).map((d) => d.type_document)).toEqual([33]);
   });
 
-  it('the pending orders issue once their product is linked and retried', async () => {
-    const [rb] = stack.rb.simulator.seedProducts([{ name: 'Unlinked', code: 'ADM-U', price: 2000 }]);
-    await stack.link('ADM-U', rb!.id);
+  it('the pending orders issue once the shared SKU is fixed in Jumpseller and they are retried', async () => {
+    // The operator deletes the twin; its product sync (product_deleted) frees the SKU.
+    stack.js.sim.deleteProduct(twinId);
+    const twin = stack.temporal.workflow.getHandle(productWorkflowId(stack.storeCode, twinId));
+    for (let i = 0; (await twin.query(productSyncStatusQuery).catch(() => null))?.state !== 'deleted'; i++) {
+      if (i > 300) throw new Error('the twin product was not marked deleted');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // One action: retry asks product sync for the orders' product, which now links its SKU alone.
     await send('POST', `/admin/stores/${stack.storeCode}/orders/retry-pending`);
     await Promise.all(orders.pending.map((id) => stack.waitForOrderState(id, 'issued')));
     const list = (await (await get(`/admin/stores/${stack.storeCode}/orders`)).json()) as { orders: unknown[] };

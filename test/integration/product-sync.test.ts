@@ -116,10 +116,30 @@ describe('product webhooks', () => {
       `"Bufanda (Verde)" (variant ${p.variants[2]!.id} of product ${p.id})`,
       `"Bufanda (Negro)" (variant ${p.variants[3]!.id} of product ${p.id})`,
     ]);
-    expect(byKind['duplicated:GORRO-1']).toEqual([`"Bufanda (Gris)" (variant ${p.variants[4]!.id} of product ${p.id})`, `product ${first.id}`]);
+    expect(byKind['duplicated:GORRO-1']).toEqual([`"Bufanda (Gris)" (variant ${p.variants[4]!.id} of product ${p.id})`, `"Gorro" (product ${first.id})`]);
+    // A SKU two products hold links neither (as in a catalog sync): Gorro's link stops counting too.
+    expect(status.deactivated).toContain('GORRO-1');
+    expect((await listLinks(stack.db, stack.storeCode)).find((l) => l.sku === 'GORRO-1')).toMatchObject({ active: false });
     expect(status.reason).toContain('BUF-X');
     expect(rbProducts('BUF-X')).toHaveLength(0);
     expect(rbProducts('GORRO-1')).toHaveLength(1);
+  });
+
+  it('two products created at once with one SKU: neither is linked, each sync names the other, and an order with it waits', async () => {
+    const a = stack.js.sim.createProduct({ name: 'Mate', price: 3000, sku: 'TWIN-1', stock: 5 });
+    const b = stack.js.sim.createProduct({ name: 'Mate gemelo', price: 3000, sku: 'TWIN-1', stock: 5 });
+    const [sa, sb] = await Promise.all([waitForProduct(a.id, 'synced'), waitForProduct(b.id, 'synced')]);
+    expect(sa.skus).toEqual([]);
+    expect(sb.skus).toEqual([]);
+    expect(sa.problems).toEqual([expect.objectContaining({ kind: 'duplicated', sku: 'TWIN-1', items: [`"Mate" (product ${a.id})`, `"Mate gemelo" (product ${b.id})`] })]);
+    expect(sb.problems).toEqual([expect.objectContaining({ kind: 'duplicated', sku: 'TWIN-1', items: [`"Mate gemelo" (product ${b.id})`, `"Mate" (product ${a.id})`] })]);
+    expect((await listLinks(stack.db, stack.storeCode)).filter((l) => l.sku === 'TWIN-1' && l.active)).toEqual([]);
+
+    const order = stack.js.sim.placeOrder({ lines: [{ productId: a.id, qty: 1 }] });
+    stack.js.sim.payOrder(order.id);
+    await stack.waitForOrderState(order.id, 'pending_products');
+    await new Promise((r) => setTimeout(r, 3000)); // the product sync it asks for runs, and refuses again
+    expect((await stack.orderStatus(order.id)).state).toBe('pending_products');
   });
 
   it('product_deleted deletes nothing in relBase: it marks the links inactive and says so', async () => {

@@ -13,6 +13,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -34,6 +35,8 @@ import {
 import { describeProblem, planSku, screenSkus } from './plan.js';
 
 /** Quiet time after the last hint before a pass: a product edit fires several webhooks at once. */
+/** Runs started before SKU claims existed replay without them (src/db/sku-claims-repository.ts). */
+const SKU_CLAIMS_PATCH = 'product-sku-claims';
 const DEBOUNCE = '2 seconds';
 /** A product edited without pause still syncs at least this often. */
 const MAX_DEBOUNCE_ROUNDS = 15;
@@ -95,6 +98,8 @@ export async function productSyncWorkflow(input: ProductSyncInput): Promise<Prod
     enter('syncing', 'reading the product from Jumpseller');
     const read = await jumpseller.readProductForSync({ storeCode, productId });
     if (!read.found) {
+      // Its SKUs are free for other products again (behind a patch: older runs replay without claims).
+      if (patched(SKU_CLAIMS_PATCH)) await db.claimProductSkus({ storeCode, jsProductId: productId, claims: [] });
       const deactivated = await db.deactivateProductLinks({ storeCode, jsProductId: productId, keepSkus: [] });
       status.deactivated = deactivated;
       status.skus = [];
@@ -110,9 +115,15 @@ export async function productSyncWorkflow(input: ProductSyncInput): Promise<Prod
 
     const presentSkus = [...new Set(read.items.map((i) => (i.sku ?? '').trim()).filter((s) => s !== ''))];
     const known = await db.loadProductLinks({ storeCode, skus: presentSkus, jsProductId: productId });
-    const { valid, problems } = screenSkus(read.items, known.sharedElsewhere);
+    // The store-wide check: links say which SKUs other products hold once synced, claims which
+    // they hold while a sync of theirs runs at the same time as this one.
+    const claimsOf = (items: readonly SyncItem[]) =>
+      items.filter((i) => (i.sku ?? '').trim() !== '').map((i) => ({ sku: (i.sku ?? '').trim(), label: i.label }));
+    const claimed = patched(SKU_CLAIMS_PATCH) ? await db.claimProductSkus({ storeCode, jsProductId: productId, claims: claimsOf(read.items) }) : null;
+    const { valid, problems } = screenSkus(read.items, claimed?.sharedElsewhere ?? known.sharedElsewhere);
     // Links of SKUs this product no longer holds (a variant removed, a SKU changed or now shared) stop counting.
-    status.deactivated = await db.deactivateProductLinks({ storeCode, jsProductId: productId, keepSkus: valid.map((v) => v.sku) });
+    const released = await db.deactivateProductLinks({ storeCode, jsProductId: productId, keepSkus: valid.map((v) => v.sku) });
+    status.deactivated = [...new Set([...released, ...(claimed?.deactivated ?? [])])].sort();
 
     const results: ProductSyncStatus['skus'] = [];
     const toLink: LinkRecord[] = [];
@@ -161,6 +172,20 @@ export async function productSyncWorkflow(input: ProductSyncInput): Promise<Prod
       }),
     );
     if (toLink.length > 0) await db.recordProductLinks({ storeCode, links: toLink });
+    if (claimed && results.length > 0) {
+      // Claimed again now the links exist: a product that claimed one of these SKUs while this sync
+      // worked on relBase saw no link yet, so the link just made is undone here and both are reported.
+      const again = await db.claimProductSkus({ storeCode, jsProductId: productId, claims: claimsOf(valid) });
+      for (const [sku, others] of Object.entries(again.sharedElsewhere)) {
+        const i = results.findIndex((r) => r.sku === sku);
+        if (i < 0) continue;
+        results.splice(i, 1);
+        uploads.splice(0, uploads.length, ...uploads.filter((u) => u.item.sku !== sku));
+        const item = valid.find((v) => v.sku === sku)!;
+        problems.push({ kind: 'duplicated', sku, items: [item.label, ...others], reason: `SKU ${sku} is also used by ${others.join(', ')}; each needs its own` });
+      }
+      status.deactivated = [...new Set([...status.deactivated, ...again.deactivated])].sort();
+    }
     const synced = results.map((r) => r.sku);
     if (synced.length > 0) await db.wakePendingOrders({ storeCode, skus: synced });
 
