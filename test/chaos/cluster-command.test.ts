@@ -4,12 +4,11 @@
  * order becomes a boleta; the Web UI's own API lists the order's run with its search attributes;
  * Ctrl-C leaves no process behind; a second run on the same PostgreSQL still lists the run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signJumpsellerBody } from '../../src/jumpseller/webhook-signature.js';
@@ -17,9 +16,9 @@ import { startJumpsellerSimulator, type RunningJumpsellerSimulator } from '../..
 import { orderJson } from '../../src/sandbox/jumpseller/wire.js';
 import { startRelbaseSimulator, type RunningRelbaseSimulator } from '../../src/sandbox/relbase/simulator.js';
 import { freeClusterPorts } from '../support/cluster.js';
+import { ctrlC, killGroup, runUntilBanner, type CommandRun } from '../support/processes.js';
 import { simulatorStoreEnv } from '../support/simulator-store-env.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const say = (line: string) => console.log(`[cluster command] ${line}`);
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const suffix = randomBytes(4).toString('hex');
@@ -57,7 +56,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) process.kill(-c.pid!, 'SIGKILL');
+  for (const c of children) killGroup(c);
   await js?.close();
   await rb?.close();
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -67,27 +66,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 }, 120_000);
 
-/** Runs `npm run cluster -- <flags>` and resolves once it has printed its banner. */
-function npmRunCluster(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn('npm', ['run', 'cluster', '--', ...flags], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm run cluster printed no banner in 15 minutes:\n${out}`)), 900_000);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('Ctrl-C stops everything.')) {
-        clearTimeout(timer);
-        resolve({ child, output: () => out });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm run cluster exited with ${code}:\n${out}`));
-    });
-  });
+/** Runs `npm run cluster -- <flags>` until its banner (a cold first build of the server and UI included). */
+async function npmRunCluster(): Promise<CommandRun> {
+  const run = await runUntilBanner('npm', ['run', 'cluster', '--', ...flags], { env, banner: 'Ctrl-C stops everything.', timeoutMs: 900_000 });
+  children.push(run.child);
+  return run;
 }
 
 /** The pids the banner lists on its `processes` line: temporal, web-ui, api and each worker. */
@@ -104,13 +87,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-
-/** Ctrl-C as a terminal sends it, to the whole process group; resolves when every holder of its output has gone. */
-async function ctrlC(child: ChildProcess): Promise<void> {
-  const closed = new Promise<void>((r) => child.once('close', () => r()));
-  process.kill(-child.pid!, 'SIGINT');
-  await closed;
-}
 
 interface UiExecution {
   execution: { workflowId: string; runId: string };

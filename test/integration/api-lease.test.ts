@@ -65,16 +65,22 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   }
 }
 
+/** Two workers' leases wanting one key: `a` serves it, `b` stands by. */
+async function holderAndStandby() {
+  const key = `lease-test-${++keySeq}`;
+  const a = lease(100);
+  const first = serveCounting(a, key);
+  await until('the first lease serving', () => a.held().includes(key));
+  const b = lease(100);
+  const second = serveCounting(b, key);
+  return { key, a, first, b, second };
+}
+
 const terminate = (pid: number) => admin.query('select pg_terminate_backend($1)', [pid]);
 
 describe.skipIf(embedded)('the API lease (needs a real PostgreSQL: the embedded one has no second session)', () => {
   it('one of two workers serves a key; the other takes over only when the holder lets go', async () => {
-    const key = `lease-test-${++keySeq}`;
-    const a = lease(100);
-    const first = serveCounting(a, key);
-    await until('the first lease serving', () => a.held().includes(key));
-    const b = lease(100);
-    const second = serveCounting(b, key);
+    const { key, a, first, b, second } = await holderAndStandby();
     await new Promise((r) => setTimeout(r, 500));
     expect(b.held()).toEqual([]);
     expect(second.starts).toBe(0);
@@ -86,12 +92,7 @@ describe.skipIf(embedded)('the API lease (needs a real PostgreSQL: the embedded 
   });
 
   it('a holder whose database session is cut stops serving, and the other worker takes over', async () => {
-    const key = `lease-test-${++keySeq}`;
-    const a = lease(100);
-    const first = serveCounting(a, key);
-    await until('the first lease serving', () => a.held().includes(key));
-    const b = lease(100);
-    const second = serveCounting(b, key);
+    const { key, a, first, b, second } = await holderAndStandby();
 
     const [holder] = await lockHolders(key);
     await terminate(holder!);

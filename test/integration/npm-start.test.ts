@@ -4,7 +4,7 @@
  * restart still has the earlier workflow run and database rows. (Ports and DATA_DIR are moved aside
  * only so the test cannot collide with anything else on the machine.)
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../support/environment.js';
+import { ctrlC, killGroup, runUntilBanner, type CommandRun } from '../support/processes.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 let dataDir: string;
@@ -41,43 +42,16 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const c of children) killGroup(c);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Runs `npm start` and resolves with its output once it has printed its banner. */
-function npmStart(): Promise<{ child: ChildProcess; output: () => string }> {
-  // Only what a user's shell would have, plus the test's port and folder choices.
+/** Runs `npm start` with only what a user's shell would have, plus the test's port and folder choices. */
+async function npmStart(): Promise<CommandRun> {
   const { PATH, HOME } = process.env;
-  const child = spawn('npm', ['start'], { cwd: root, env: { PATH: PATH ?? '', HOME: HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start printed no banner in 120 s:\n${out}`)), 120_000);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('Stop with Ctrl-C')) {
-        clearTimeout(timer);
-        resolve({ child, output: () => out });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-/**
- * Ctrl-C as a terminal sends it, to the whole process group. npm itself dies of the signal; what
- * matters is the service's own shutdown, so wait until every process holding the output has closed it.
- */
-async function stop(child: ChildProcess): Promise<void> {
-  const closed = new Promise<void>((r) => child.once('close', () => r()));
-  process.kill(-child.pid!, 'SIGINT');
-  await closed;
+  const run = await runUntilBanner('npm', ['start'], { env: { PATH: PATH ?? '', HOME: HOME ?? '', ...env }, banner: 'Stop with Ctrl-C', timeoutMs: 120_000 });
+  children.push(run.child);
+  return run;
 }
 
 /** Waits until the Temporal server lists the workflow run (visibility is eventually consistent). */
@@ -112,12 +86,12 @@ it('runs on embedded defaults, issues a boleta, and keeps its runs and rows acro
   await json(`${sim}/orders/${orderId}/pay`, { method: 'POST' });
   const workflowId = `order:demo-store:${orderId}`;
   await waitForRun(workflowId);
-  await stop(first.child);
+  await ctrlC(first.child);
   expect(first.output()).toContain('stopped cleanly');
 
   const second = await npmStart();
   await waitForRun(workflowId);
-  await stop(second.child);
+  await ctrlC(second.child);
   expect(second.output()).toContain('stopped cleanly');
 
   // The rows the first run wrote are in the embedded database on disk.
