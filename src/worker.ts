@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { NativeConnection, Runtime, Worker, bundleWorkflowCode, makeTelemetryFilterString, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import { ConfigError, loadConfig, requireExternalServices, type Config } from './config.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -18,15 +18,10 @@ import { createPgApiLease, type ApiLease } from './runtime/api-lease.js';
 import { startServices } from './runtime/services.js';
 import { ensureStockReconcileSchedules } from './stock/schedules.js';
 import { onShutdownSignal } from './runtime/shutdown.js';
+import { WORKFLOWS_PATH } from './temporal/bundle-workflows.js';
 import { API_QUEUE_RATES, MAIN_TASK_QUEUE, jumpsellerQueue, relbaseQueue } from './workflows/task-queues.js';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 const BUNDLE_CLI_PATH = fileURLToPath(new URL('./temporal/bundle-workflows-cli.ts', import.meta.url));
-
-/** Bundles the workflow code in this process (webpack); pass the result to every Worker. Tests use it. */
-export function bundleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
-}
 
 /**
  * Bundles the workflow code in a short-lived child process and returns the bundle's path. Webpack
@@ -42,15 +37,6 @@ export async function bundleWorkflowsInChild(): Promise<{ codePath: string }> {
   });
   return { codePath };
 }
-
-const quietBundlerLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta ?? ''),
-};
 
 export interface WorkerSetup {
   connection: NativeConnection;

@@ -24,7 +24,8 @@ import { startJumpsellerSimulator, type RunningJumpsellerSimulator } from '../..
 import type { JumpsellerSimulatorOptions } from '../../src/sandbox/jumpseller/simulator.js';
 import { createStoreRegistry, type StoreRegistry } from '../../src/stores/registry.js';
 import type { StoreSettings } from '../../src/stores/settings.js';
-import { bundleWorkflows, createWorkers, type RunningWorkers } from '../../src/worker.js';
+import { bundleWorkflows } from '../../src/temporal/bundle-workflows.js';
+import { createWorkers, type RunningWorkers } from '../../src/worker.js';
 import { MAIN_TASK_QUEUE } from '../../src/workflows/task-queues.js';
 import { orderStatusQuery, orderWorkflowId, type OrderState, type OrderStatus } from '../../src/workflows/order/contracts.js';
 
