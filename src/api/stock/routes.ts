@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { findLinksBySku } from '../../db/product-links-repository.js';
+import { findActiveLinks } from '../../db/product-links-repository.js';
 import { skusOfRelbaseProducts } from '../../db/stock-pushes-repository.js';
 import { requestStockPushes } from '../../stock/request-pushes.js';
 import { requireAdminToken } from '../admin/auth.js';
@@ -30,10 +30,11 @@ export function stockRoutes(deps: Pick<AdminDeps, 'db' | 'temporal' | 'adminToke
     const store = await requireStoreRow(deps.db, notice.store);
     const productIds = notice.relbaseProductIds.map(String);
     const fromProducts = await skusOfRelbaseProducts(deps.db, store.code, productIds);
-    const linked = await findLinksBySku(deps.db, store.code, notice.skus);
-    const skus = [...new Set([...notice.skus.filter((s) => linked.get(s)?.active), ...fromProducts])];
+    const linked = await findActiveLinks(deps.db, store.code, notice.skus);
+    const known = (sku: string) => Object.hasOwn(linked, sku);
+    const skus = [...new Set([...notice.skus.filter(known), ...fromProducts])];
     await requestStockPushes(deps.temporal, deps.mainTaskQueue, store.code, skus.map((sku) => ({ sku })));
-    const unknownSkus = notice.skus.filter((s) => !linked.get(s)?.active);
+    const unknownSkus = notice.skus.filter((s) => !known(s));
     deps.logger.info({ store: store.code, skus: skus.length, unknownSkus: unknownSkus.length }, 'stock notice');
     return c.json({ store: store.code, signalled: skus, unknownSkus, matchedProducts: fromProducts.length }, 202);
   });
