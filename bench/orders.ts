@@ -18,6 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startEnvironmentFromProcess } from '../test/support/environment.js';
 import { startStack, type TestStack } from '../test/support/stack.js';
 import { deliver, inParallel, orderBody } from '../test/support/webhooks.js';
+import { runBench } from './run.js';
 
 const ORDERS = Number(process.env.ORDERS ?? 1000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
@@ -138,10 +139,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -15,6 +15,7 @@
  */
 import { startClusterHarness, type ClusterHarness } from '../test/support/cluster.js';
 import { inParallel } from '../test/support/webhooks.js';
+import { runBench } from './run.js';
 
 const ORDERS = Number(process.env.ORDERS ?? 200);
 const WORKERS = (process.env.WORKERS ?? '1,2,4').split(',').map(Number);
@@ -164,10 +165,4 @@ async function main() {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

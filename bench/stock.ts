@@ -17,6 +17,7 @@ import { startEnvironmentFromProcess } from '../test/support/environment.js';
 import { startWorkerProcess } from '../test/support/processes.js';
 import { startStack } from '../test/support/stack.js';
 import { stockReconcileWorkflowId, type StockReconcileProgress } from '../src/workflows/stock/contracts.js';
+import { runBench } from './run.js';
 
 const SKUS = Number(process.env.SKUS ?? 1000);
 const CHANGED = Number(process.env.CHANGED ?? Math.round(SKUS / 10));
@@ -111,10 +112,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);
