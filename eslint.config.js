@@ -48,6 +48,20 @@ export default tseslint.config(
     },
   },
   {
+    // Activity proxies come from activity-proxies.ts, typed with their queue's activities.
+    files: ['src/workflows/**/*.ts'],
+    ignores: ['src/workflows/activity-proxies.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportSpecifier[imported.name='proxyActivities']",
+          message: 'Take activity proxies from activity-proxies.ts (databaseActivities, jumpsellerActivities, relbaseActivities): each is typed with its queue’s activities.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

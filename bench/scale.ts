@@ -101,7 +101,23 @@ async function phase(h: ClusterHarness, workers: number): Promise<PhaseResult> {
 }
 
 function table(results: PhaseResult[]): string {
-  const head = ['workers', 'time', 'orders/s', 'floor', 'ratio', '1st doc', 'drain/s', 'p50 ms', 'p99 ms', 'rB calls/order', 'rB peak/s', 'rB 403', 'JS peak/s', 'JS 429', 'documents'];
+  const head = [
+    'workers',
+    'time',
+    'orders/s',
+    'floor',
+    'ratio',
+    '1st doc',
+    'drain/s',
+    'p50 ms',
+    'p99 ms',
+    'rB calls/order',
+    'rB peak/s',
+    'rB 403',
+    'JS peak/s',
+    'JS 429',
+    'documents',
+  ];
   const rows = results.map((r) => [
     String(r.workers),
     `${r.seconds.toFixed(1)} s`,
@@ -151,7 +167,7 @@ async function main() {
       '',
       table(results),
       '',
-      '  time: first webhook to last document. floor: the time relBase\'s 7 requests/s alone needs for the',
+      "  time: first webhook to last document. floor: the time relBase's 7 requests/s alone needs for the",
       '  calls made (about two per order: look up by label, create), so ~3.4 orders/s is the ceiling for any',
       '  number of workers; ratio = time / floor (1.00 = at the limit; the client spaces relBase calls 150 ms apart,',
       '  6.7/s, so 1.05 is its best). 1st doc: first webhook to first document (ingress, workflow starts, first',

@@ -15,8 +15,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { startEnvironmentFromProcess } from '../test/support/environment.js';
 import { startWorkerProcess } from '../test/support/processes.js';
+import { testDataConverter } from '../test/support/encryption.js';
 import { startStack } from '../test/support/stack.js';
-import { stockReconcileWorkflowId, type StockReconcileProgress } from '../src/workflows/stock/contracts.js';
+import { STOCK_RECONCILE_WORKFLOW_TYPE, stockReconcileWorkflowId, type StockReconcileProgress } from '../src/workflows/stock/contracts.js';
 import { runBench } from './run.js';
 
 const SKUS = Number(process.env.SKUS ?? 1000);
@@ -24,17 +25,17 @@ const CHANGED = Number(process.env.CHANGED ?? Math.round(SKUS / 10));
 const NOTICES = Number(process.env.NOTICES ?? 60);
 const PACE = Number(process.env.PACE ?? 2);
 const DEBOUNCE_MS = Number(process.env.DEBOUNCE_MS ?? 2000);
-const TOKEN = 'bench-stock-admin-token-0123456789';
+const TOKEN = 'bench-stock-notice-token-0123456789';
 const RELBASE_PER_SECOND = 7;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 async function main() {
   const env = await startEnvironmentFromProcess(false);
-  const stack = await startStack({ environment: env, skipInstall: true, inProcessWorkers: false, adminToken: TOKEN, settings: { stockDebounceMs: DEBOUNCE_MS } });
+  const stack = await startStack({ environment: env, skipInstall: true, inProcessWorkers: false, stockNoticesToken: TOKEN, settings: { stockDebounceMs: DEBOUNCE_MS } });
   const worker = startWorkerProcess({ ...stack.processEnv, LOG_LEVEL: 'warn' });
   const connection = await Connection.connect({ address: env.temporalAddress });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: testDataConverter });
   try {
     // SKUS simple products, linked, with the shop already showing relBase's value.
     const warehouseId = stack.rb.simulator.warehouses()[0]!.id;
@@ -46,19 +47,28 @@ async function main() {
     });
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
-      await stack.db.insertInto('product_links').values(chunk.map(({ rb, js }) => ({ store_code: stack.storeCode, sku: rb.code, js_product_id: String(js.id), js_variant_id: null, relbase_product_id: String(rb.id) }))).execute();
-      await stack.db.insertInto('stock_pushes').values(chunk.map(({ rb }) => ({ store_code: stack.storeCode, sku: rb.code, quantity: 20 }))).execute();
+      await stack.db
+        .insertInto('product_links')
+        .values(chunk.map(({ rb, js }) => ({ store_code: stack.storeCode, sku: rb.code, js_product_id: String(js.id), js_variant_id: null, relbase_product_id: String(rb.id) })))
+        .execute();
+      await stack.db
+        .insertInto('stock_pushes')
+        .values(chunk.map(({ rb }) => ({ store_code: stack.storeCode, sku: rb.code, quantity: 20 })))
+        .execute();
     }
     const changed = rows.filter((_, i) => i % Math.max(1, Math.floor(SKUS / CHANGED)) === 0).slice(0, CHANGED);
     changed.forEach(({ rb }, i) => stack.rb.simulator.setStock({ productId: rb.id, warehouseId, set: i % 3 === 0 ? -1 : 30 + (i % 7) + 0.5 }));
 
     // 1. Reconcile.
-    const stockReads = () => Object.entries(stack.rb.simulator.requests().byRoute).filter(([r]) => r.includes('stock_por_bodegas')).reduce((n, [, c]) => n + c, 0);
+    const stockReads = () =>
+      Object.entries(stack.rb.simulator.requests().byRoute)
+        .filter(([r]) => r.includes('stock_por_bodegas'))
+        .reduce((n, [, c]) => n + c, 0);
     const readsBefore = stockReads();
     const rbBefore = stack.rb.simulator.requests();
     const jsWritesBefore = stack.js.sim.requestStats().writes;
     const started = performance.now();
-    const report = (await client.workflow.execute('stockReconcileWorkflow', {
+    const report = (await client.workflow.execute(STOCK_RECONCILE_WORKFLOW_TYPE, {
       workflowId: stockReconcileWorkflowId(stack.storeCode),
       taskQueue: stack.mainTaskQueue,
       args: [{ storeCode: stack.storeCode }],
@@ -80,7 +90,11 @@ async function main() {
       const target = 100 + i;
       stack.rb.simulator.setStock({ productId: rb.id, warehouseId, set: target });
       const sent = performance.now();
-      const res = await fetch(`${stack.apiUrl}/stock/notices`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ store: stack.storeCode, skus: [rb.code] }) });
+      const res = await fetch(`${stack.apiUrl}/stock/notices`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ store: stack.storeCode, skus: [rb.code] }),
+      });
       if (res.status !== 202) throw new Error(`notice answered ${res.status}`);
       pending.push(
         (async () => {

@@ -34,11 +34,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('dispatched_at', 'timestamptz')
     .addUniqueConstraint('webhook_deliveries_dedupe', ['store_code', 'event', 'resource_id', 'body_sha256'])
     .execute();
-  await db.schema
-    .createIndex('webhook_deliveries_undispatched')
-    .on('webhook_deliveries')
-    .columns(['status', 'received_at'])
-    .execute();
+  await db.schema.createIndex('webhook_deliveries_undispatched').on('webhook_deliveries').columns(['status', 'received_at']).execute();
 
   await db.schema
     .createTable('product_links')
@@ -52,11 +48,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_synced_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('product_links_pk', ['store_code', 'sku'])
     .execute();
-  await db.schema
-    .createIndex('product_links_by_js_product')
-    .on('product_links')
-    .columns(['store_code', 'js_product_id'])
-    .execute();
+  await db.schema.createIndex('product_links_by_js_product').on('product_links').columns(['store_code', 'js_product_id']).execute();
 
   await db.schema
     .createTable('documents')

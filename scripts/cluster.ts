@@ -1,7 +1,7 @@
 /**
  * `npm run cluster -- --workers N`: the production topology on this machine (Temporal on
  * PostgreSQL, its Web UI, the API and N workers), until Ctrl-C or SIGTERM stops it all.
- * See src/cluster/ for each part and the README's "Production" section for the variables.
+ * See src/cluster/ for each part and docs/production.md for the variables.
  */
 import { startCluster } from '../src/cluster/cluster.js';
 import { ClusterOptionsError, parseClusterOptions, USAGE } from '../src/cluster/options.js';
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       '',
       `Cluster ready in ${Math.round((Date.now() - started) / 1000)} s:`,
       `  Temporal Web UI      ${cluster.urls.webUi}/namespaces/${o.namespace}/workflows`,
+      `  decoded payloads     sign in with ADMIN_TOKEN at ${cluster.urls.api}/codec/session, then reload the Web UI`,
       `  API                  ${cluster.urls.api}   (/healthz, /readyz, /metrics, POST /webhooks/jumpseller)`,
       `  Temporal frontend    ${cluster.urls.temporal}   (TEMPORAL_ADDRESS for more workers: npm run worker)`,
       `  Temporal HTTP API    http://127.0.0.1:${o.ports.frontendHttp}`,

@@ -1,11 +1,13 @@
 /**
- * `npm run screenshot:webui`: a screenshot of one order's run in the Temporal Web UI, for the README.
+ * `npm run screenshot:webui`: a screenshot of one order's run in the Temporal Web UI, for docs/operations.md.
  *
  * Starts the service as `npm start` does (sandbox simulators, embedded PGlite and Temporal dev server
  * with its Web UI) on free ports and a throw-away data folder, places and pays an order in the
  * simulated Jumpseller, waits until its workflow settles, finds its run through the admin API, and
- * opens the run's page in headless Chromium (`apt-get install -y chromium`). Writes docs/webui-order.png
- * (or the path given as the first argument), then stops the service.
+ * opens the run's page in headless Chromium (`apt-get install -y chromium`). Payloads are encrypted in
+ * Temporal; the embedded Web UI shows them decoded through the service's codec endpoint (the per-run
+ * path `npm start` gives it), as an operator sees them. Writes docs/webui-order.png (or the path
+ * given as the first argument), then stops the service.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';

@@ -7,7 +7,9 @@ import { serve } from '@hono/node-server';
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, describeConfig, loadConfig, useSandbox } from './config.js';
 import { composeApi } from './api/compose.js';
-import { createLogger } from './observability/logger.js';
+import { createProcessLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { sandboxImageSources } from './runtime/sandbox-image-sources.js';
 import { closeServer } from './runtime/http-server.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
 import { startServices } from './runtime/services.js';
@@ -15,42 +17,80 @@ import { onShutdownSignal } from './runtime/shutdown.js';
 import { startSandbox } from './sandbox/demo.js';
 import { installStore } from './install/install-store.js';
 import { ensureStockReconcileSchedules } from './stock/schedules.js';
+import { ensureOrderReconcileSchedules } from './order-reconcile/schedules.js';
+import { ensureDeliveryRetentionSchedule } from './retention/schedule.js';
+import { webhookUrl } from './install/install-plan.js';
 import { MAIN_TASK_QUEUE } from './workflows/task-queues.js';
+import { temporalConnectionOptions } from './temporal/connection-options.js';
+import { encryptedDataConverter } from './temporal/data-converter.js';
+import { resolveEncryptionKeyring } from './temporal/encryption-keys.js';
+import { devCodecEndpoint } from './api/codec/dev-endpoint.js';
 import { bundleWorkflowsInChild, createWorkers, installTemporalRuntime, serveNewStores } from './worker.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createProcessLogger(config.logLevel, config.logFormat);
   logger.info(describeConfig(config), 'starting');
+  const encryption = resolveEncryptionKeyring(config);
+  const dataConverter = encryptedDataConverter(encryption.keyring);
+  logger.info({ payloadKeys: encryption.source, keyIds: encryption.keyring.keys.map((k) => k.id) }, 'payloads in Temporal are encrypted');
   installTemporalRuntime(config, logger);
 
+  // The embedded Web UI cannot send credentials to the codec endpoint, so it gets a URL with a
+  // secret path made for this run (src/api/codec/dev-endpoint.ts).
+  const devCodec = config.temporal.address ? undefined : devCodecEndpoint(config.port);
   const sandbox = useSandbox(config) ? await startSandbox(config, logger) : undefined;
-  const infra = await startInfrastructure(config, logger, process.env.PATH);
+  const infra = await startInfrastructure(config, logger, process.env.PATH, devCodec ? { uiCodecEndpoint: devCodec.url } : {});
+  const metrics = createMetrics();
   const services = await startServices({
     config,
     logger,
     databaseUrl: infra.databaseUrl,
     embeddedDatabase: infra.embeddedDatabase,
     temporalAddress: infra.temporalAddress,
+    dataConverter,
     migrate: true,
+    role: 'all',
+    onOAuthConfigurationError: () => metrics.oauthConfigurationErrors.inc(),
     ...(sandbox ? { apiUrls: sandbox.apiUrls, store: sandbox.store } : {}),
   });
 
-  const connection = await NativeConnection.connect({ address: infra.temporalAddress });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal.connection, infra.temporalAddress));
   const storeCodes = await services.stores.codes();
   const workers = await createWorkers({
     connection,
     namespace: config.temporal.namespace,
+    dataConverter,
     workflowBundle: await bundleWorkflowsInChild(),
     storeCodes,
-    activityDeps: { db: services.db, stores: services.stores, temporal: services.temporal, logger },
+    activityDeps: {
+      db: services.activityDb,
+      stores: services.stores,
+      temporal: services.temporal,
+      logger,
+      // The sandbox's simulator serves images from 127.0.0.1: allowed only while the sandbox runs here.
+      imageSources: sandbox ? sandboxImageSources(config.imageHosts, sandbox.apiUrls.jumpseller) : { allowedHosts: config.imageHosts },
+    },
   });
 
   await ensureStockReconcileSchedules(services.temporal, MAIN_TASK_QUEUE, services.stores, logger);
+  await ensureOrderReconcileSchedules(services.temporal, MAIN_TASK_QUEUE, webhookUrl(config.publicUrl), services.stores, logger);
+  await ensureDeliveryRetentionSchedule(services.temporal, MAIN_TASK_QUEUE, config.webhookDeliveries).catch((err: unknown) =>
+    logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not create the webhook delivery retention schedule'),
+  );
   const stopWatchingStores = serveNewStores(workers, () => services.stores.codes(), logger);
 
-  const api = composeApi(services, config, logger);
+  const api = composeApi(services, config, logger, {
+    metrics,
+    codec: {
+      keyring: encryption.keyring,
+      ...(devCodec ? { devPathToken: devCodec.pathToken } : {}),
+      ...(infra.temporalUiUrl ? { embeddedUiOrigins: [`http://localhost:${config.temporal.uiPort}`, `http://127.0.0.1:${config.temporal.uiPort}`] } : {}),
+    },
+  });
   const server = serve({ fetch: api.app.fetch, port: config.port, hostname: config.host });
+  const internalServer =
+    api.internalApp && config.internal.port !== undefined ? serve({ fetch: api.internalApp.fetch, port: config.internal.port, hostname: config.internal.host }) : undefined;
 
   if (config.installOnStart) {
     for (const code of storeCodes) {
@@ -65,10 +105,13 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'jumpseller-relbase is running',
-    `  API:             http://localhost:${config.port}   (health: /healthz, readiness: /readyz, metrics: /metrics)`,
+    internalServer
+      ? `  API:             http://localhost:${config.port}   (health, readiness and metrics on internal port ${config.internal.port}: /healthz, /readyz, /metrics)`
+      : `  API:             http://localhost:${config.port}   (health: /healthz, readiness: /readyz, metrics: /metrics)`,
     `  Webhooks:        ${config.publicUrl}/webhooks/jumpseller`,
     `  Temporal:        ${infra.temporalAddress} (namespace ${config.temporal.namespace})`,
     `  Temporal Web UI: ${infra.temporalUiUrl ?? '(served by your Temporal deployment)'}`,
+    `  Payloads:        encrypted in Temporal (${encryption.source})${infra.temporalUiUrl ? '; the Web UI above shows them decoded' : ''}`,
     `  Database:        ${infra.embeddedDatabase ? `embedded PGlite under ${config.dataDir}` : 'DATABASE_URL'}`,
     ...(sandbox ? sandbox.banner : []),
     '  Stop with Ctrl-C.',
@@ -80,6 +123,7 @@ async function main(): Promise<void> {
     api.redispatcher.stop();
     stopWatchingStores();
     await closeServer(server);
+    if (internalServer) await closeServer(internalServer);
     await workers.shutdown();
     await connection.close();
     await services.close();

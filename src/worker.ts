@@ -10,15 +10,23 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
+import { activitiesByQueue } from './activities/queue-activities.js';
 import { ConfigError, loadConfig, requireExternalServices, type Config } from './config.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createProcessLogger, type Logger } from './observability/logger.js';
 import { createPgApiLease, type ApiLease } from './runtime/api-lease.js';
 import { startServices } from './runtime/services.js';
 import { ensureStockReconcileSchedules } from './stock/schedules.js';
+import { ensureOrderReconcileSchedules } from './order-reconcile/schedules.js';
+import { ensureDeliveryRetentionSchedule } from './retention/schedule.js';
+import { webhookUrl } from './install/install-plan.js';
 import { onShutdownSignal } from './runtime/shutdown.js';
 import { WORKFLOWS_PATH } from './temporal/bundle-workflows.js';
+import { temporalConnectionOptions } from './temporal/connection-options.js';
+import { encryptedDataConverter } from './temporal/data-converter.js';
+import { resolveEncryptionKeyring } from './temporal/encryption-keys.js';
 import { API_QUEUE_RATES, MAIN_TASK_QUEUE, jumpsellerQueue, relbaseQueue } from './workflows/task-queues.js';
 
 const BUNDLE_CLI_PATH = fileURLToPath(new URL('./temporal/bundle-workflows-cli.ts', import.meta.url));
@@ -41,6 +49,8 @@ export async function bundleWorkflowsInChild(): Promise<{ codePath: string }> {
 export interface WorkerSetup {
   connection: NativeConnection;
   namespace: string;
+  /** The encrypting data converter (src/temporal/data-converter.ts); clients must use the same. */
+  dataConverter: DataConverter;
   activityDeps: ActivityDeps;
   workflowBundle: WorkflowBundle | { codePath: string };
   /** The stores whose API queues this worker serves. */
@@ -74,8 +84,9 @@ export interface RunningWorkers {
 }
 
 export async function createWorkers(s: WorkerSetup): Promise<RunningWorkers> {
-  const activities = createActivities(s.activityDeps);
-  const common = { connection: s.connection, namespace: s.namespace, activities };
+  // Each queue's worker registers only its queue's activities (src/activities/queue-activities.ts).
+  const activities = activitiesByQueue(createActivities(s.activityDeps));
+  const common = { connection: s.connection, namespace: s.namespace, dataConverter: s.dataConverter };
   const rates = s.apiQueueRates ?? API_QUEUE_RATES;
   const workers: Worker[] = [];
   const runs: Promise<void>[] = [];
@@ -91,8 +102,8 @@ export async function createWorkers(s: WorkerSetup): Promise<RunningWorkers> {
   const startApiWorkers = async (code: string) => {
     const limits = s.apiQueueLease ? { maxConcurrentActivityTaskExecutions: LEASED_API_QUEUE_CONCURRENCY } : {};
     const pair = await Promise.all([
-      Worker.create({ ...common, ...limits, taskQueue: jumpsellerQueue(code), maxTaskQueueActivitiesPerSecond: rates.jumpseller }),
-      Worker.create({ ...common, ...limits, taskQueue: relbaseQueue(code), maxTaskQueueActivitiesPerSecond: rates.relbase }),
+      Worker.create({ ...common, ...limits, activities: activities.jumpseller, taskQueue: jumpsellerQueue(code), maxTaskQueueActivitiesPerSecond: rates.jumpseller }),
+      Worker.create({ ...common, ...limits, activities: activities.relbase, taskQueue: relbaseQueue(code), maxTaskQueueActivitiesPerSecond: rates.relbase }),
     ]);
     const before = runs.length;
     pair.forEach(run);
@@ -110,7 +121,7 @@ export async function createWorkers(s: WorkerSetup): Promise<RunningWorkers> {
     return true;
   };
 
-  run(await Worker.create({ ...common, taskQueue: s.mainTaskQueue ?? MAIN_TASK_QUEUE, workflowBundle: s.workflowBundle }));
+  run(await Worker.create({ ...common, activities: activities.database, taskQueue: s.mainTaskQueue ?? MAIN_TASK_QUEUE, workflowBundle: s.workflowBundle }));
   for (const code of s.storeCodes) await addStore(code);
 
   let stopped: () => void = () => undefined;
@@ -156,27 +167,36 @@ export function installTemporalRuntime(config: Config, logger: Logger): void {
     },
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
-      ...(config.temporal.metricsPort !== undefined
-        ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.temporal.metricsPort}` } } }
-        : {}),
+      ...(config.temporal.metricsPort !== undefined ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.temporal.metricsPort}` } } } : {}),
     },
   });
 }
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createProcessLogger(config.logLevel, config.logFormat);
   const external = requireExternalServices(config, 'npm run worker');
+  const encryption = resolveEncryptionKeyring(config);
+  const dataConverter = encryptedDataConverter(encryption.keyring);
   installTemporalRuntime(config, logger);
+  // Served with the SDK's own metrics (TEMPORAL_METRICS_PORT): this process has no HTTP side of its own.
+  const oauthConfigurationErrors = Runtime.instance().metricMeter.createCounter(
+    'jumpseller_oauth_configuration_errors',
+    'errors',
+    "Jumpseller's OAuth server refused the app's own credentials; stores are left untouched",
+  );
   const services = await startServices({
     config,
     logger,
     databaseUrl: external.databaseUrl,
     embeddedDatabase: false,
     temporalAddress: external.temporalAddress,
+    dataConverter,
     migrate: false,
+    role: 'worker',
+    onOAuthConfigurationError: () => oauthConfigurationErrors.add(1),
   });
-  const connection = await NativeConnection.connect({ address: external.temporalAddress });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal.connection, external.temporalAddress));
   const storeCodes = await services.stores.codes();
   const apiQueueLease = createPgApiLease(external.databaseUrl, logger);
   const running = await createWorkers({
@@ -184,11 +204,19 @@ async function main(): Promise<void> {
     storeCodes,
     apiQueueLease,
     namespace: config.temporal.namespace,
+    dataConverter,
     workflowBundle: await bundleWorkflowsInChild(),
-    activityDeps: { db: services.db, stores: services.stores, temporal: services.temporal, logger },
+    activityDeps: { db: services.activityDb, stores: services.stores, temporal: services.temporal, logger, imageSources: { allowedHosts: config.imageHosts } },
   });
   await ensureStockReconcileSchedules(services.temporal, MAIN_TASK_QUEUE, services.stores, logger);
-  logger.info({ stores: storeCodes }, 'worker running');
+  // A worker process does not serve the webhooks: without PUBLIC_URL it cannot know their address
+  // (its own PORT need not be the API's), and a wrong guess would register hooks nobody answers.
+  if (!config.publicUrlSet) logger.warn({}, "PUBLIC_URL is not set: the paid-order reconcile will not check the stores' webhooks");
+  await ensureOrderReconcileSchedules(services.temporal, MAIN_TASK_QUEUE, config.publicUrlSet ? webhookUrl(config.publicUrl) : null, services.stores, logger);
+  await ensureDeliveryRetentionSchedule(services.temporal, MAIN_TASK_QUEUE, config.webhookDeliveries).catch((err: unknown) =>
+    logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not create the webhook delivery retention schedule'),
+  );
+  logger.info({ stores: storeCodes, payloadKeys: encryption.source }, 'worker running');
   const stopWatching = serveNewStores(running, () => services.stores.codes(), logger);
   onShutdownSignal(logger, async () => {
     stopWatching();

@@ -10,23 +10,47 @@ import { isApiError, type ApiError } from '../http/api-errors.js';
 /**
  * relBase answers both "over the rate limit" and "not allowed" with 403, and its throttle counts the
  * refused requests too, so a burst from a worker that was just replaced (or from another app on the
- * same account) can outlast the client's own retries. Before calling a 403 an authorisation failure,
- * the activity is retried by Temporal, with its backoff, until this attempt.
+ * same account) can outlast a short wait. The clients do not retry throttling answers themselves
+ * (src/stores/registry.ts): before calling a 403 an authorisation failure, the activity is retried by
+ * Temporal until this attempt, waiting `relbase403Delay` between attempts (about 30 s in all).
  */
-export const RELBASE_403_ATTEMPTS = 3;
+export const RELBASE_403_ATTEMPTS = 6;
 
-export async function classifyFailures<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * The order's issuing steps wait longer before they believe a 403 (about a minute and a half of
+ * them): an order held as needs-attention for a throttling spell costs a person's time.
+ */
+export const RELBASE_403_ATTEMPTS_SINGLE_CALL = 8;
+
+/** relBase names no delay; its window is a second, so the first retry waits one and each next one twice as long. */
+export function relbase403Delay(attempt: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.max(0, attempt - 1));
+}
+
+export async function classifyFailures<T>(fn: () => Promise<T>, options: { relbase403Attempts?: number } = {}): Promise<T> {
+  const relbase403Attempts = options.relbase403Attempts ?? RELBASE_403_ATTEMPTS;
   try {
     return await fn();
   } catch (err) {
+    if (isApiError(err) && err.code === 'throttled') {
+      // Back to Temporal's retry, after the delay the API asked for when it said one (a ban's end,
+      // a used-up window's reset); without one, the retry policy's backoff applies.
+      throw ApplicationFailure.create({
+        message: err.message,
+        type: err.type,
+        details: [{ status: err.status ?? null }],
+        ...(err.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(1, err.retryAfterMs) } : {}),
+      });
+    }
     if (isApiError(err) && !err.transient) {
       const attempt = activityAttempt();
-      if (isRelbase403(err) && attempt < RELBASE_403_ATTEMPTS) {
-        throw ApplicationFailure.retryable(
-          `${err.message} (activity attempt ${attempt} of ${RELBASE_403_ATTEMPTS}: retried in case relBase was still throttling)`,
-          'relbase.throttled',
-          { status: err.status },
-        );
+      if (isRelbase403(err) && attempt < relbase403Attempts) {
+        throw ApplicationFailure.create({
+          message: `${err.message} (activity attempt ${attempt} of ${relbase403Attempts}: retried in case relBase was still throttling)`,
+          type: 'relbase.throttled',
+          details: [{ status: err.status }],
+          nextRetryDelay: relbase403Delay(attempt),
+        });
       }
       throw ApplicationFailure.nonRetryable(err.message, err.type, { status: err.status ?? null });
     }
@@ -55,6 +79,8 @@ export function permanentFailure(message: string, type: string): ApplicationFail
 export const FAILURE_TYPES = {
   unknownStore: 'store.unknown',
   documentConflict: 'relbase.documentConflict',
+  /** relBase refused a create (4xx other than throttling): retrying the same request cannot help. */
+  documentRefused: 'relbase.documentRefused',
   storeNotConfigured: 'store.notConfigured',
   missingFiscalData: 'order.missingFiscalData',
 } as const;

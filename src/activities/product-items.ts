@@ -7,6 +7,32 @@ import { createHash } from 'node:crypto';
 import type { JsProduct, JsVariant } from '../jumpseller/schemas.js';
 import type { RelbaseEntry, SyncItem } from '../workflows/product/contracts.js';
 import type { Product as RelbaseProduct } from '../relbase/schemas.js';
+import { lineTaxStatus, type LineTax } from '../domain/tax-status.js';
+import { ITEM_NAME_MAX_CHARS, itemNameForSii } from '../domain/sii-text.js';
+import { truncateAtWord } from '../domain/text.js';
+
+/**
+ * relBase's product name is the document line's NmbItem, which holds 80 characters (chile-dte.md
+ * B2): longer names are cut at a word boundary.
+ */
+function relbaseName(name: string): string {
+  return itemNameForSii(name) ?? name.trim();
+}
+
+/**
+ * Whether relBase's product for it carries IVA, read as an order line's taxes are (lineTaxStatus):
+ * no IVA is exento. undefined when Jumpseller does not say, or names a tax these documents do not
+ * carry (the order with it is held anyway).
+ */
+export function taxAffectedOf(taxes: readonly LineTax[] | null | undefined): boolean | undefined {
+  if (taxes === null || taxes === undefined) return undefined;
+  const status = lineTaxStatus(taxes);
+  return status.ok ? status.taxAffected : undefined;
+}
+
+function withTax(taxAffected: boolean | undefined): { taxAffected?: boolean } {
+  return taxAffected === undefined ? {} : { taxAffected };
+}
 
 /** Whole pesos and cents compare equal however each API spells them (11990, 11990.0, "11990.00"). */
 function priceKey(price: number): string {
@@ -18,12 +44,21 @@ function priceKey(price: number): string {
  * (catalog sync keeps one per SKU across continue-as-new); 64 bits make a missed change negligible.
  */
 export function productFingerprint(name: string, price: number): string {
-  return createHash('sha256').update(`${name.trim()}\n${priceKey(price)}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${name.trim()}\n${priceKey(price)}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function variantName(product: JsProduct, variant: JsVariant): string {
   const values = variant.options.map((o) => o.value.trim()).filter((v) => v !== '');
-  return values.length > 0 ? `${product.name.trim()} (${values.join(' / ')})` : `${product.name.trim()} (variant ${variant.id})`;
+  const suffix = values.length > 0 ? `(${values.join(' / ')})` : `(variant ${variant.id})`;
+  const base = relbaseName(product.name);
+  const full = `${base} ${suffix}`;
+  // Over 80 characters, the product's part is cut so the variant's own values stay readable.
+  const room = ITEM_NAME_MAX_CHARS - Array.from(suffix).length - 1;
+  if (Array.from(full).length <= ITEM_NAME_MAX_CHARS || room < ITEM_NAME_MAX_CHARS / 2) return relbaseName(full);
+  return `${truncateAtWord(base, room)} ${suffix}`;
 }
 
 function firstImageUrl(product: JsProduct): string | null {
@@ -34,7 +69,7 @@ function firstImageUrl(product: JsProduct): string | null {
 export function syncItemsOf(product: JsProduct): SyncItem[] {
   const productImage = firstImageUrl(product);
   if (product.variants.length === 0) {
-    const name = product.name.trim();
+    const name = relbaseName(product.name);
     return [
       {
         key: `product:${product.id}`,
@@ -46,6 +81,7 @@ export function syncItemsOf(product: JsProduct): SyncItem[] {
         jsVariantId: null,
         imageUrl: productImage,
         fingerprint: productFingerprint(name, product.price),
+        ...withTax(taxAffectedOf(product.taxes)),
       },
     ];
   }
@@ -61,10 +97,16 @@ export function syncItemsOf(product: JsProduct): SyncItem[] {
       jsVariantId: String(v.id),
       imageUrl: v.image?.url ?? productImage,
       fingerprint: productFingerprint(name, v.price),
+      ...withTax(taxAffectedOf(v.taxes ?? product.taxes)),
     };
   });
 }
 
 export function relbaseEntryOf(p: RelbaseProduct): RelbaseEntry {
-  return { id: p.id, fingerprint: productFingerprint(p.name, p.price), hasImage: p.url_image !== null && p.url_image.trim() !== '' };
+  return {
+    id: p.id,
+    fingerprint: productFingerprint(p.name, p.price),
+    hasImage: p.url_image !== null && p.url_image.trim() !== '',
+    ...(p.tax_affected === null ? {} : { taxAffected: p.tax_affected }),
+  };
 }

@@ -29,7 +29,11 @@ export function createStockActivities(deps: ActivityDeps) {
         debounceMs: store.settings.stockDebounceMs,
         link:
           link && link.active
-            ? { relbaseProductId: Number(link.relbase_product_id), jsProductId: Number(link.js_product_id), jsVariantId: link.js_variant_id === null ? null : Number(link.js_variant_id) }
+            ? {
+                relbaseProductId: Number(link.relbase_product_id),
+                jsProductId: Number(link.js_product_id),
+                jsVariantId: link.js_variant_id === null ? null : Number(link.js_variant_id),
+              }
             : null,
         lastPushed: await findLastPushed(deps.db, input.storeCode, input.sku),
       };
@@ -48,24 +52,27 @@ export function createStockActivities(deps: ActivityDeps) {
       });
     },
 
-    /**
-     * Sets the shop's stock of one SKU (the variant, or the product without variants) and records it.
-     * The first time a SKU is pushed, the shop's own value is read first: a store whose stock already
-     * matches gets its baseline recorded instead of thousands of identical writes on the first reconcile.
-     */
-    async pushStockToShop(input: { storeCode: string; sku: string; jsProductId: number; jsVariantId: number | null; quantity: number; firstPush: boolean }): Promise<'pushed' | 'already there'> {
+    /** What the shop shows now for one SKU (the variant, or the product without variants): one Jumpseller call. */
+    async readShopStock(input: { storeCode: string; jsProductId: number; jsVariantId: number | null }): Promise<{ stock: number; unlimited: boolean }> {
       const store = await requireStore(deps, input.storeCode);
-      const outcome = await classifyFailures(async () => {
-        if (input.firstPush) {
-          const current = input.jsVariantId !== null ? await store.jumpseller.getVariant(input.jsProductId, input.jsVariantId) : await store.jumpseller.getProduct(input.jsProductId);
-          if (current.stock === input.quantity && !current.stock_unlimited) return 'already there' as const;
-        }
+      return classifyFailures(async () => {
+        const current = input.jsVariantId !== null ? await store.jumpseller.getVariant(input.jsProductId, input.jsVariantId) : await store.jumpseller.getProduct(input.jsProductId);
+        return { stock: current.stock, unlimited: current.stock_unlimited };
+      });
+    },
+
+    /** Sets the shop's stock of one SKU: one Jumpseller PUT (a number ends "unlimited"). */
+    async writeShopStock(input: { storeCode: string; jsProductId: number; jsVariantId: number | null; quantity: number }): Promise<void> {
+      const store = await requireStore(deps, input.storeCode);
+      await classifyFailures(async () => {
         if (input.jsVariantId !== null) await store.jumpseller.updateVariantStock(input.jsProductId, input.jsVariantId, input.quantity);
         else await store.jumpseller.updateProductStock(input.jsProductId, input.quantity);
-        return 'pushed' as const;
       });
+    },
+
+    /** Records what the shop shows for a SKU now (pushed, or found there already). */
+    async recordStockPush(input: { storeCode: string; sku: string; quantity: number }): Promise<void> {
       await recordPush(deps.db, input.storeCode, input.sku, input.quantity);
-      return outcome;
     },
 
     /** One page of linked SKUs in SKU order, with what was last pushed for each. */
@@ -91,7 +98,6 @@ export function createStockActivities(deps: ActivityDeps) {
       const { reportId, ...report } = input.progress;
       await updateSyncReport(deps.db, reportId, { report, ...(input.status === 'running' ? {} : { status: input.status, finished: true }) });
     },
-
   };
 }
 

@@ -1,4 +1,8 @@
-/** Liveness, readiness (database and Temporal answer) and Prometheus metrics. */
+/**
+ * Liveness, readiness (database and Temporal answer) and Prometheus metrics. `/readyz` answers only
+ * `ok` or `failing` per dependency: what failed and why (hostnames, driver messages) goes to the log,
+ * never to whoever can reach the probe.
+ */
 import { Hono } from 'hono';
 import type { AppDeps } from './app.js';
 import { pingDatabase } from '../db/database.js';
@@ -12,19 +16,26 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
   ]);
 }
 
-export function healthRoutes(deps: Pick<AppDeps, 'db' | 'temporal' | 'metrics'>) {
+/** `/healthz` alone: says the process answers, nothing more. */
+export function livenessRoutes(): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  return app;
+}
+
+export function healthRoutes(deps: Pick<AppDeps, 'db' | 'temporal' | 'metrics' | 'logger'>): Hono {
+  const app = new Hono();
+  app.route('/', livenessRoutes());
   app.get('/readyz', async (c) => {
-    const checks: Record<string, string> = {};
-    const results = await Promise.allSettled([
-      withTimeout(pingDatabase(deps.db), 'database'),
-      withTimeout(deps.temporal.workflowService.getSystemInfo({}), 'temporal'),
-    ]);
-    const describe = (r: PromiseSettledResult<unknown> | undefined) =>
-      r?.status === 'rejected' ? `failing: ${r.reason instanceof Error ? r.reason.message : 'error'}` : 'ok';
-    checks.database = describe(results[0]);
-    checks.temporal = describe(results[1]);
+    const names = ['database', 'temporal'] as const;
+    const results = await Promise.allSettled([withTimeout(pingDatabase(deps.db), 'database'), withTimeout(deps.temporal.workflowService.getSystemInfo({}), 'temporal')]);
+    const checks: Record<string, 'ok' | 'failing'> = {};
+    results.forEach((r, i) => {
+      checks[names[i]!] = r.status === 'fulfilled' ? 'ok' : 'failing';
+      if (r.status === 'rejected') {
+        deps.logger.warn({ check: names[i], err: r.reason instanceof Error ? r.reason.message : String(r.reason) }, 'readiness check failing');
+      }
+    });
     const ok = results.every((r) => r.status === 'fulfilled');
     return c.json({ status: ok ? 'ready' : 'not ready', checks }, ok ? 200 : 503);
   });

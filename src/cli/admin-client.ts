@@ -1,4 +1,9 @@
-/** The CLI's side of the admin API: bearer token, JSON in and out, the API's error message on failure. */
+/**
+ * The CLI's side of the admin API: bearer token, JSON in and out, the API's error message on failure.
+ * Everything that comes back is made terminal-safe here, once (format.ts): answers carry customers'
+ * checkout fields and other text the service does not control.
+ */
+import { terminalSafe, terminalSafeJson } from './format.js';
 
 /** A failed call, with the API's own message (the error envelope's `message`) when it sent one. */
 export class AdminApiError extends Error {
@@ -28,7 +33,7 @@ export function createAdminClient(o: { baseUrl: string; token: string; fetch: ty
       });
     } catch (err) {
       const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
-      throw new AdminApiError(`cannot reach the service at ${base}${cause}; is it running? (--url to point elsewhere)`, null);
+      throw new AdminApiError(terminalSafe(`cannot reach the service at ${base}${cause}; is it running? (--url to point elsewhere)`), null);
     }
     const text = await res.text();
     let json: unknown = null;
@@ -39,9 +44,9 @@ export function createAdminClient(o: { baseUrl: string; token: string; fetch: ty
     }
     if (!res.ok) {
       const message = (json as { error?: { message?: string } } | null)?.error?.message;
-      throw new AdminApiError(`${res.status}: ${message ?? (text.slice(0, 200) || res.statusText)}`, res.status);
+      throw new AdminApiError(terminalSafe(`${res.status}: ${typeof message === 'string' ? message : text.slice(0, 200) || res.statusText}`), res.status);
     }
-    return json as T;
+    return terminalSafeJson(json) as T;
   }
   return {
     get: (path) => call('GET', path),

@@ -1,12 +1,48 @@
-/** Plain-text output for terminals: aligned tables and a progress bar. */
+/**
+ * Plain-text output for terminals: aligned tables and a progress bar, and the one rule for printing
+ * data: it passes through `terminalSafe` first.
+ */
+
+/** ANSI escape sequences: CSI (`ESC [ … final`), OSC (`ESC ] … BEL|ESC \\`) and the two-character ones. */
+// eslint-disable-next-line no-control-regex
+const ANSI_SEQUENCE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]/g;
+/**
+ * What a terminal may act on rather than show: C0 controls (BEL, CR, backspace, ESC…), DEL, C1
+ * controls (U+009B is a one-character CSI), the line and paragraph separators, and the bidirectional
+ * overrides that make text read differently from what it is. Tab and newline become spaces.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from the service (customer checkout fields, reasons, store names, API error messages) made
+ * safe to print: escape sequences and control characters removed, line breaks and tabs turned into
+ * spaces, so no value can move the cursor, rewrite a line, ring the bell or fake another line.
+ */
+export function terminalSafe(s: string): string {
+  return s
+    .replace(ANSI_SEQUENCE, '')
+    .replace(/[\t\n]/g, ' ')
+    .replace(CONTROL, '');
+}
+
+/** The same for every string inside a JSON value (keys too), for `--json` and for tables alike. */
+export function terminalSafeJson<T>(value: T): T {
+  if (typeof value === 'string') return terminalSafe(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => terminalSafeJson(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [terminalSafe(k), terminalSafeJson(v)])) as T;
+  }
+  return value;
+}
 
 /** Any JSON value as text: objects as JSON, arrays comma-separated, null and undefined empty. */
 function text(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (Array.isArray(v)) return v.map(text).join(', ');
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return terminalSafe(v);
   if (typeof v === 'number' || typeof v === 'boolean') return `${v}`;
-  return JSON.stringify(v) ?? '';
+  return terminalSafe(JSON.stringify(v) ?? '');
 }
 
 export function table(rows: Record<string, unknown>[], columns: { key: string; title: string; max?: number }[]): string {
@@ -17,7 +53,11 @@ export function table(rows: Record<string, unknown>[], columns: { key: string; t
   };
   const cells = rows.map((r) => columns.map((c) => cell(r[c.key], c.max)));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(columns.map((c) => c.title)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';
 }
 
@@ -32,11 +72,12 @@ export function describe(value: unknown, indent = ''): string {
   if (value === null || typeof value !== 'object') return `${indent}${text(value)}\n`;
   let out = '';
   for (const [k, v] of Object.entries(value)) {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) out += `${indent}${k}:\n${describe(v, `${indent}  `)}`;
+    const key = terminalSafe(k);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) out += `${indent}${key}:\n${describe(v, `${indent}  `)}`;
     else if (Array.isArray(v) && v.some((x) => x !== null && typeof x === 'object')) {
-      out += `${indent}${k}:\n`;
-      for (const item of v) out += `${indent}  - ${JSON.stringify(item)}\n`;
-    } else out += `${indent}${k}: ${text(v)}\n`;
+      out += `${indent}${key}:\n`;
+      for (const item of v) out += `${indent}  - ${terminalSafe(JSON.stringify(item))}\n`;
+    } else out += `${indent}${key}: ${text(v)}\n`;
   }
   return out;
 }

@@ -1,30 +1,46 @@
 /**
  * `npm run ops -- <command>`: the operator's terminal. It talks to the admin API over HTTP
- * (`--url`, default http://localhost:$PORT; token from ADMIN_TOKEN), prints readable tables, and exits
- * non-zero with the API's message when something fails. `--json` prints the API's answer as is.
+ * (`--url`, default http://localhost:$PORT; the operator's own token from OPS_TOKEN, else
+ * ADMIN_TOKEN), prints readable tables, and exits non-zero with the API's message when something
+ * fails. `--json` prints the API's answer (control characters removed, like everything it prints).
  * `runOps` takes its I/O as arguments so tests drive it without a child process.
  */
+import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { AdminApiError, createAdminClient, type AdminClient } from './admin-client.js';
 import { describe, progressBar, table } from './format.js';
+import { sha256 } from '../security/token-strength.js';
 
 export const USAGE = `usage: npm run ops -- <command> [options]
 
   stores                                   stores, their status and why one needs re-install
   orders [--state s1,s2]                   pending and needs-attention orders with their reasons
-  order <orderId>                          one order's full state (workflow query + read model)
-  retry <orderId>                          wake one order
+  orders reconcile [report]                run the paid-order reconcile now, or show its last report
+  order <orderId>                          one order's full state (workflow query + read model, document, credit notes)
+  retry <orderId>                          plan one waiting order again; prints its state after
   retry --all-pending                      wake every pending order of the store (and no other)
   resolve <orderId> [--rut R --razon-social X --giro G] [--document boleta|factura|nota_de_venta] [--note N]
+  factura <orderId> --rut R --razon-social X --giro G [--address A --commune C --city C]
+                                           turn the issued boleta into a factura: a 61 annulling it, then a 33 with
+                                           the same lines; prints both folios; repeating it changes nothing
+  return <orderId> --return-id ID --line SKU=QTY [--line SKU=QTY ...]
+                                           return part of an issued order: one 61 (corrige montos) for those units;
+                                           the same --return-id again changes nothing and prints the same credit note
   catalog start|status|watch|cancel|report catalog sync: start, progress, live progress bar, cancel, last report
   stock refresh                            re-read relBase stock and push what changed
+  deliveries [--status s1,s2]              stored webhooks to look at (default: unroutable, dead_letter)
+  deliveries requeue [id ...]              put dead-lettered deliveries (all, or these) back in the queue
   settings [key=value ...]                 show or change store settings (values are JSON or text)
   install                                  run the install steps again (webhooks, checkout fields, shipping product)
   relbase-credentials --user-token T --company-token C   connect an installed store to relBase
+  reactivate                               active again after a mistaken needs-reinstall, and check Jumpseller
+  audit [--limit N] [--actor NAME]         who did what and when (the admin audit log), newest first
+  new-token <name>                         a fresh token for an operator, and the ADMIN_TOKENS entry for it
 
 options: --store <code> (default: the only store), --url <admin API base>, --json, --interval <ms> (watch)
+token: OPS_TOKEN (your own operator token), else ADMIN_TOKEN
 `;
 
 export interface OpsIo {
@@ -42,15 +58,23 @@ const OPTIONS = {
   url: { type: 'string' },
   json: { type: 'boolean', default: false },
   state: { type: 'string' },
+  status: { type: 'string' },
   'all-pending': { type: 'boolean', default: false },
   rut: { type: 'string' },
   'razon-social': { type: 'string' },
   giro: { type: 'string' },
   document: { type: 'string' },
   note: { type: 'string' },
+  'return-id': { type: 'string' },
+  address: { type: 'string' },
+  commune: { type: 'string' },
+  city: { type: 'string' },
+  line: { type: 'string', multiple: true },
   interval: { type: 'string' },
   'user-token': { type: 'string' },
   'company-token': { type: 'string' },
+  limit: { type: 'string' },
+  actor: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -127,7 +151,9 @@ export function progressLine(status: { status: string; progress?: unknown; syncP
   return `${phase} ${bar ? progressBar(bar.done, bar.total) : ''}${counts}`.replace(/\s+/g, ' ').trim();
 }
 
-async function commandOrders(ctx: Ctx) {
+async function commandOrders(ctx: Ctx, positionals: string[]) {
+  if (positionals[1] === 'reconcile') return commandOrderReconcile(ctx, positionals);
+  if (positionals[1] !== undefined) throw new UsageError(`orders takes --state, or "reconcile"; got "${positionals[1]}"`);
   const store = await resolveStore(ctx);
   const q = ctx.values.state ? `?state=${enc(ctx.values.state)}` : '';
   const r = await ctx.api.get<{ orders: Record<string, unknown>[]; states: string[] }>(`/admin/stores/${enc(store)}/orders${q}`);
@@ -144,6 +170,74 @@ async function commandOrders(ctx: Ctx) {
   );
 }
 
+interface OrderReconcileReport {
+  status: string;
+  workflowId: string;
+  startedAt: string;
+  finishedAt: string | null;
+  nextRunAt: string | null;
+  report: Record<string, unknown>;
+}
+
+async function commandOrderReconcile(ctx: Ctx, positionals: string[]) {
+  const store = await resolveStore(ctx);
+  const base = `/admin/stores/${enc(store)}/order-reconcile`;
+  const print = (r: unknown, text: string) => ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : text);
+  const sub = positionals[2];
+  if (sub === undefined || sub === 'run') {
+    const r = await ctx.api.send<{ started: boolean; message?: string }>('POST', base);
+    return print(
+      r,
+      `${r.started ? 'paid-order reconcile started' : (r.message ?? 'already running')} for ${store}; its report: npm run ops -- orders reconcile report --store ${store}\n`,
+    );
+  }
+  if (sub !== 'report') throw new UsageError('orders reconcile takes nothing (run now) or "report"');
+  const r = await ctx.api.get<OrderReconcileReport>(`${base}/report`);
+  const { window, hooks, failures, dispatchedOrderIds, ...counts } = r.report;
+  const when = `started ${r.startedAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ''}${r.nextRunAt ? `; next run ${r.nextRunAt}` : ''}`;
+  print(r, `paid-order reconcile of ${store}: ${r.status} (${when})\n${describe({ window, hooks, ...counts, dispatchedOrderIds }, '  ')}`);
+  if (!ctx.values.json && Array.isArray(failures) && failures.length) {
+    ctx.out(
+      '  failures:\n' +
+        table(failures as Record<string, unknown>[], [
+          { key: 'what', title: 'WHAT' },
+          { key: 'error', title: 'ERROR', max: 120 },
+        ]).replace(/^/gm, '    '),
+    );
+  }
+}
+
+async function commandDeliveries(ctx: Ctx, positionals: string[]) {
+  const store = await resolveStore(ctx);
+  const base = `/admin/stores/${enc(store)}/deliveries`;
+  if (positionals[1] === 'requeue') {
+    const ids = positionals.slice(2);
+    if (ids.some((id) => !/^\d+$/.test(id))) throw new UsageError('deliveries requeue takes delivery ids (digits), or none for every dead letter');
+    const r = await ctx.api.send<{ requeued: string[] }>('POST', `${base}/requeue`, ids.length ? { ids } : {});
+    return ctx.out(
+      ctx.values.json
+        ? JSON.stringify(r, null, 2) + '\n'
+        : `${r.requeued.length} dead-lettered deliver${r.requeued.length === 1 ? 'y' : 'ies'} of ${store} back in the queue${r.requeued.length ? `: ${r.requeued.join(', ')}` : ''}\n`,
+    );
+  }
+  if (positionals[1] !== undefined) throw new UsageError('deliveries takes --status, or "requeue [id ...]"');
+  const q = ctx.values.status ? `?status=${enc(ctx.values.status)}` : '';
+  const r = await ctx.api.get<{ deliveries: Record<string, unknown>[]; statuses: string[] }>(`${base}${q}`);
+  if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
+  ctx.out(`${r.deliveries.length} deliver${r.deliveries.length === 1 ? 'y' : 'ies'} of ${store} that are ${r.statuses.join(' or ')}\n`);
+  ctx.out(
+    table(r.deliveries, [
+      { key: 'id', title: 'ID' },
+      { key: 'event', title: 'EVENT', max: 30 },
+      { key: 'resourceId', title: 'RESOURCE' },
+      { key: 'status', title: 'STATUS' },
+      { key: 'attempts', title: 'TRIES' },
+      { key: 'receivedAt', title: 'RECEIVED' },
+      { key: 'lastError', title: 'WHY', max: 100 },
+    ]),
+  );
+}
+
 async function commandOrder(ctx: Ctx, positionals: string[]) {
   const store = await resolveStore(ctx);
   const id = orderIdArg(positionals, 'order');
@@ -156,12 +250,28 @@ async function commandOrder(ctx: Ctx, positionals: string[]) {
     ctx.out(describe(rest, '  '));
     if (Array.isArray(history) && history.length) {
       ctx.out('  history:\n');
-      ctx.out(table(history as Record<string, unknown>[], [{ key: 'at', title: 'AT' }, { key: 'state', title: 'STATE' }, { key: 'reason', title: 'REASON', max: 100 }]).replace(/^/gm, '    '));
+      ctx.out(
+        table(history as Record<string, unknown>[], [
+          { key: 'at', title: 'AT' },
+          { key: 'state', title: 'STATE' },
+          { key: 'reason', title: 'REASON', max: 100 },
+        ]).replace(/^/gm, '    '),
+      );
     }
   } else ctx.out(`  (the workflow's state query did not answer: ${String(r['queryError'])})\n`);
   ctx.out('workflow:\n' + describe(r['workflow'] ?? 'none', '  '));
   ctx.out('read model:\n' + describe(r['readModel'] ?? 'none', '  '));
   ctx.out('document:\n' + describe(r['document'] ?? 'none', '  '));
+  const creditNotes = (r['creditNotes'] ?? []) as Record<string, unknown>[];
+  const columns = [
+    { key: 'label', title: 'LABEL' },
+    { key: 'reasonCode', title: 'CODREF' },
+    { key: 'state', title: 'STATE' },
+    { key: 'folio', title: 'FOLIO' },
+    { key: 'total', title: 'TOTAL' },
+  ];
+  ctx.out('credit notes:\n' + table(creditNotes, columns).replace(/^/gm, '  '));
+  if (r['factura']) ctx.out('factura replacing the boleta:\n' + describe(r['factura'], '  '));
 }
 
 async function commandRetry(ctx: Ctx, positionals: string[]) {
@@ -174,8 +284,19 @@ async function commandRetry(ctx: Ctx, positionals: string[]) {
     return;
   }
   const id = orderIdArg(positionals, 'retry');
-  const r = await ctx.api.send('POST', `/admin/stores/${enc(store)}/orders/${id}/retry`);
-  ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : `retry sent to order ${id} of ${store}\n`);
+  const r = await ctx.api.send<UpdateAnswer>('POST', `/admin/stores/${enc(store)}/orders/${id}/retry`);
+  ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : `retry: ${afterUpdate(r, id, store)}\n`);
+}
+
+/** The admin API's answer to retry and resolve: the order's state after it planned again. */
+interface UpdateAnswer {
+  state: { state: string; reason: string | null } | null;
+  note?: string;
+}
+
+function afterUpdate(r: UpdateAnswer, id: string, store: string): string {
+  if (!r.state) return `accepted by order ${id} of ${store}; ${r.note ?? 'it is planning again'}`;
+  return `order ${id} of ${store} is now ${r.state.state}${r.state.reason ? `: ${r.state.reason}` : ''}`;
 }
 
 async function commandResolve(ctx: Ctx, positionals: string[]) {
@@ -189,8 +310,64 @@ async function commandResolve(ctx: Ctx, positionals: string[]) {
     ...(v.note !== undefined ? { note: v.note } : {}),
   };
   if (!anyReceiver && v.document === undefined) throw new UsageError('resolve needs --rut, --razon-social and --giro, or --document, or both');
-  const r = await ctx.api.send('POST', `/admin/stores/${enc(store)}/orders/${id}/resolve`, body);
-  ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : `resolve sent to order ${id} of ${store}\n`);
+  const r = await ctx.api.send<UpdateAnswer>('POST', `/admin/stores/${enc(store)}/orders/${id}/resolve`, body);
+  ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : `resolve: ${afterUpdate(r, id, store)}\n`);
+}
+
+/** The admin API's answer to a return: the credit note, or that it was accepted and is still being issued. */
+interface ReturnAnswer {
+  creditNote: { label: string; folio: string | null; total: number | null } | null;
+  alreadyExisted?: boolean;
+  note?: string;
+}
+
+async function commandReturn(ctx: Ctx, positionals: string[]) {
+  const store = await resolveStore(ctx);
+  const id = orderIdArg(positionals, 'return');
+  const returnId = ctx.values['return-id'];
+  if (!returnId) throw new UsageError('return needs --return-id (any id of yours for this return: repeating it never credits twice)');
+  const given = ctx.values.line ?? [];
+  if (given.length === 0) throw new UsageError('return needs at least one --line SKU=QTY');
+  const lines = given.map((l) => {
+    const m = /^(.+)=(\d+)$/.exec(l.trim());
+    if (!m) throw new UsageError(`--line ${l}: write it as SKU=QTY, e.g. --line POL-M=1`);
+    return { sku: m[1]!.trim(), quantity: Number(m[2]) };
+  });
+  const r = await ctx.api.send<ReturnAnswer>('POST', `/admin/stores/${enc(store)}/orders/${id}/returns`, { returnId, lines });
+  if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
+  if (!r.creditNote) return ctx.out(`return ${returnId} of order ${id}: ${r.note ?? 'accepted; run it again to see its credit note'}\n`);
+  const nc = r.creditNote;
+  ctx.out(
+    `return ${returnId} of order ${id}: credit note ${nc.label} folio ${nc.folio ?? '?'} for ${nc.total ?? '?'}` +
+      (r.alreadyExisted ? ' (already issued: nothing new was made)\n' : '\n'),
+  );
+}
+
+interface InvoiceAnswer {
+  creditNote: { label: string; folio: string | null; total: number | null } | null;
+  factura: { label: string; folio: string | null; total: number | null } | null;
+  alreadyExisted?: boolean;
+  note?: string;
+}
+
+async function commandFactura(ctx: Ctx, positionals: string[]) {
+  const store = await resolveStore(ctx);
+  const id = orderIdArg(positionals, 'factura');
+  const v = ctx.values;
+  if (v.rut === undefined || v['razon-social'] === undefined || v.giro === undefined) throw new UsageError('factura needs --rut, --razon-social and --giro');
+  const body = {
+    receiver: { rut: v.rut, razonSocial: v['razon-social'], giro: v.giro },
+    ...(v.address !== undefined ? { address: v.address } : {}),
+    ...(v.commune !== undefined ? { commune: v.commune } : {}),
+    ...(v.city !== undefined ? { city: v.city } : {}),
+  };
+  const r = await ctx.api.send<InvoiceAnswer>('POST', `/admin/stores/${enc(store)}/orders/${id}/factura`, body);
+  if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
+  if (!r.creditNote || !r.factura) return ctx.out(`factura for order ${id}: ${r.note ?? 'accepted; run it again to see both folios'}\n`);
+  ctx.out(
+    `order ${id}: boleta annulled by credit note ${r.creditNote.label} folio ${r.creditNote.folio ?? '?'}, factura ${r.factura.label} folio ${r.factura.folio ?? '?'} for ${r.factura.total ?? '?'}` +
+      (r.alreadyExisted ? ' (already issued: nothing new was made)\n' : '\n'),
+  );
 }
 
 interface SyncStatus {
@@ -224,7 +401,10 @@ async function commandCatalog(ctx: Ctx, positionals: string[]) {
       return watchCatalog(ctx, store, base);
     case 'report': {
       const r = await ctx.api.get<{ status: string; workflowId: string; startedAt: string; finishedAt: string | null; report: unknown }>(`${base}/report`);
-      return print(r, `catalog sync ${r.workflowId}: ${r.status} (started ${r.startedAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ''})\n${describe(r.report ?? 'no report', '  ')}`);
+      return print(
+        r,
+        `catalog sync ${r.workflowId}: ${r.status} (started ${r.startedAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ''})\n${describe(r.report ?? 'no report', '  ')}`,
+      );
     }
     default:
       throw new UsageError('catalog needs one of: start, status, watch, cancel, report');
@@ -262,7 +442,13 @@ async function commandStock(ctx: Ctx, positionals: string[]) {
   if (positionals[1] !== 'refresh') throw new UsageError('stock needs: refresh');
   const store = await resolveStore(ctx);
   const r = await ctx.api.send<{ workflowId: string; started: boolean; message?: string }>('POST', `/admin/stores/${enc(store)}/stock/refresh`);
-  ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : r.started ? `stock refresh started for ${store} (${r.workflowId})\n` : `${r.message ?? 'already running'} (${r.workflowId})\n`);
+  ctx.out(
+    ctx.values.json
+      ? JSON.stringify(r, null, 2) + '\n'
+      : r.started
+        ? `stock refresh started for ${store} (${r.workflowId})\n`
+        : `${r.message ?? 'already running'} (${r.workflowId})\n`,
+  );
 }
 
 async function commandSettings(ctx: Ctx, positionals: string[]) {
@@ -307,6 +493,47 @@ async function commandRelbaseCredentials(ctx: Ctx) {
   ctx.out(`relBase connected for ${store}; run the install steps: npm run ops -- install --store ${store}\n`);
 }
 
+async function commandReactivate(ctx: Ctx) {
+  const store = await resolveStore(ctx);
+  const r = await ctx.api.send<{ reactivated: boolean; jumpseller: string }>('POST', `/admin/stores/${enc(store)}/reactivate`);
+  if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
+  ctx.out(`${store} is active${r.reactivated ? ' again' : ' (it already was)'}; Jumpseller: ${r.jumpseller}\n`);
+}
+
+async function commandAudit(ctx: Ctx) {
+  const limit = ctx.values.limit ?? '50';
+  if (!/^\d+$/.test(limit)) throw new UsageError('--limit is a number of entries');
+  const q = new URLSearchParams({ limit, ...(ctx.values.store ? { store: ctx.values.store } : {}), ...(ctx.values.actor ? { actor: ctx.values.actor } : {}) });
+  const r = await ctx.api.get<{ entries: Record<string, unknown>[] }>(`/admin/audit?${q.toString()}`);
+  if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
+  ctx.out(
+    table(r.entries, [
+      { key: 'at', title: 'AT' },
+      { key: 'actor', title: 'WHO' },
+      { key: 'action', title: 'WHAT', max: 60 },
+      { key: 'store', title: 'STORE' },
+      { key: 'subject', title: 'ON' },
+      { key: 'outcome', title: 'OUTCOME' },
+      { key: 'status', title: 'STATUS' },
+    ]),
+  );
+}
+
+/** Needs no service: a random token for an operator and the digest entry the service is configured with. */
+function newToken(name: string | undefined, io: OpsIo): number {
+  if (!name || !/^[a-z0-9][a-z0-9._-]{0,39}$/i.test(name)) {
+    io.stderr.write('error: new-token needs the operator\'s name (letters, digits, ".", "_", "-"): npm run ops -- new-token alice\n');
+    return 2;
+  }
+  const token = randomBytes(32).toString('base64url');
+  io.stdout.write(
+    `token for ${name} (give it to them; it is shown only now):\n  ${token}\n` +
+      `add to ADMIN_TOKENS on the service (comma-separated with the others):\n  ${name}:sha256:${sha256(token).toString('hex')}\n` +
+      `${name} runs the CLI with: export OPS_TOKEN=<the token>\n`,
+  );
+  return 0;
+}
+
 export async function runOps(argv: string[], io: OpsIo): Promise<number> {
   const out = (s: string) => void io.stdout.write(s);
   let parsed;
@@ -322,18 +549,19 @@ export async function runOps(argv: string[], io: OpsIo): Promise<number> {
     (command ? io.stdout : io.stderr).write(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'new-token') return newToken(positionals[1], io);
   let port: number;
   let token: string | undefined;
   try {
     const config = loadConfig(io.env);
     port = config.port;
-    token = config.adminToken;
+    token = config.opsToken;
   } catch (err) {
     io.stderr.write(`error: ${err instanceof ConfigError ? err.message : String(err)}\n`);
     return 2;
   }
   if (!token) {
-    io.stderr.write('error: ADMIN_TOKEN is not set; use the same value the service runs with\n');
+    io.stderr.write("error: set OPS_TOKEN to your operator token (or ADMIN_TOKEN to the service's own)\n");
     return 2;
   }
   const api = createAdminClient({ baseUrl: values.url ?? `http://localhost:${port}`, token, fetch: io.fetch });
@@ -344,11 +572,16 @@ export async function runOps(argv: string[], io: OpsIo): Promise<number> {
     order: commandOrder,
     retry: commandRetry,
     resolve: commandResolve,
+    return: commandReturn,
+    factura: commandFactura,
     catalog: commandCatalog,
     stock: commandStock,
+    deliveries: commandDeliveries,
     settings: commandSettings,
     install: commandInstall,
     'relbase-credentials': commandRelbaseCredentials,
+    reactivate: commandReactivate,
+    audit: commandAudit,
   };
   const run = commands[command];
   if (!run) {

@@ -5,7 +5,7 @@
  * chaos tests and `bench:scale` drive it directly (kill a worker, stop Temporal, add workers).
  */
 import { createServer } from 'node:net';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -13,7 +13,8 @@ import { Connection } from '@temporalio/client';
 import { searchAttributeFlags } from '../workflows/search-attributes.js';
 import { MAIN_TASK_QUEUE } from '../workflows/task-queues.js';
 import { ensureBinaries, REPO_ROOT, type Binaries } from './binaries.js';
-import { temporalDynamicConfig, temporalServerConfig, toYaml, webUiConfig } from './config-files.js';
+import { temporalDynamicConfig, temporalServerConfig, toYaml, webUiConfig, webUiOrigins } from './config-files.js';
+import { resolveEncryptionKeyring, DEV_KEY_FILE } from '../temporal/encryption-keys.js';
 import { allPorts, type ClusterOptions } from './options.js';
 import { ensureAppDatabase, ensureTemporalSchemas } from './schema.js';
 import { startProcess, waitUntil, type ManagedProcess } from './supervisor.js';
@@ -87,7 +88,10 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
 
   const busy: number[] = [];
   for (const p of allPorts(o.ports)) if (!(await portFree(p))) busy.push(p);
-  if (busy.length > 0) throw new Error(`port${busy.length > 1 ? 's' : ''} ${busy.join(', ')} already in use on ${LOOPBACK}: stop what holds them or choose other ports (--temporal-port, --ui-port, --api-port)`);
+  if (busy.length > 0)
+    throw new Error(
+      `port${busy.length > 1 ? 's' : ''} ${busy.join(', ')} already in use on ${LOOPBACK}: stop what holds them or choose other ports (--temporal-port, --ui-port, --api-port)`,
+    );
 
   const bin: Binaries = ensureBinaries(log);
 
@@ -95,6 +99,10 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
   for (const s of schemas) log(`Temporal database ${s.database}: ${s.created ? 'created' : 'found'}, schema version ${s.version}`);
   if (await ensureAppDatabase(o.databaseUrl)) log(`created the app database ${new URL(o.databaseUrl).pathname.slice(1)}`);
 
+  if (!(o.appEnv['TEMPORAL_ENCRYPTION_KEYS'] ?? process.env.TEMPORAL_ENCRYPTION_KEYS)) {
+    resolveEncryptionKeyring({ dataDir: o.dataDir, temporal: { encryptionKeys: undefined, address: undefined } });
+    log(`payloads are encrypted with the cluster's own key in ${join(o.dataDir, DEV_KEY_FILE)} (set TEMPORAL_ENCRYPTION_KEYS to use yours)`);
+  }
   const temporalRoot = join(o.dataDir, 'temporal');
   const uiRoot = join(o.dataDir, 'ui');
   mkdirSync(join(temporalRoot, 'config'), { recursive: true });
@@ -112,7 +120,8 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
   const watch = (p: ManagedProcess) => {
     started.push(p);
     void p.exited.then((info) => {
-      if (!p.stopRequested()) log(`${p.name} (pid ${p.pid}) exited on its own (${info.signal ?? `code ${info.code}`}); its log is ${p.logFile}:\n${p.output().trim().split('\n').slice(-15).join('\n')}`);
+      if (!p.stopRequested())
+        log(`${p.name} (pid ${p.pid}) exited on its own (${info.signal ?? `code ${info.code}`}); its log is ${p.logFile}:\n${p.output().trim().split('\n').slice(-15).join('\n')}`);
     });
   };
   let temporal: ManagedProcess | undefined;
@@ -121,11 +130,17 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
   const workers: ManagedProcess[] = [];
   let workerSeq = 0;
 
+  // The API and every worker must seal payloads with the same keys: the operator's
+  // TEMPORAL_ENCRYPTION_KEYS, else a key the cluster keeps in its data folder (as `npm start` does).
+  const sharedKeys = o.appEnv['TEMPORAL_ENCRYPTION_KEYS'] ?? process.env.TEMPORAL_ENCRYPTION_KEYS;
+  const encryptionKeys = sharedKeys ?? readFileSync(join(o.dataDir, DEV_KEY_FILE), 'utf8').trim();
   const appEnv = (extra: Record<string, string>): Record<string, string | undefined> => ({
     ...process.env,
     DATABASE_URL: o.databaseUrl,
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: o.namespace,
+    TEMPORAL_ENCRYPTION_KEYS: encryptionKeys,
+    TEMPORAL_UI_ORIGINS: webUiOrigins(o).join(','),
     ...o.appEnv,
     ...extra,
   });
@@ -163,7 +178,11 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
     const existing = new Set(listedSearchAttributes(listed));
     const missing = searchAttributeFlags().filter((sa) => !existing.has(sa.name));
     for (const sa of missing) await cli('operator', 'search-attribute', 'create', '--namespace', o.namespace, '--name', sa.name, '--type', sa.type);
-    log(`search attributes: ${missing.length ? `created ${missing.map((s) => s.name).join(', ')}` : 'all present'} (${searchAttributeFlags().map((s) => `${s.name}=${s.type}`).join(' ')})`);
+    log(
+      `search attributes: ${missing.length ? `created ${missing.map((s) => s.name).join(', ')}` : 'all present'} (${searchAttributeFlags()
+        .map((s) => `${s.name}=${s.type}`)
+        .join(' ')})`,
+    );
   };
 
   const startWorker = async () => {
@@ -200,7 +219,9 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
   };
 
   try {
-    log(`starting the Temporal server on ${address} (PostgreSQL ${o.postgresUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}, databases ${o.temporalDatabase} and ${o.temporalDatabase}_visibility)`);
+    log(
+      `starting the Temporal server on ${address} (PostgreSQL ${o.postgresUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}, databases ${o.temporalDatabase} and ${o.temporalDatabase}_visibility)`,
+    );
     await startTemporalProcess();
     await ensureNamespaceAndSearchAttributes();
 

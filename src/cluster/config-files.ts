@@ -138,9 +138,19 @@ export function temporalDynamicConfig(): { [key: string]: YamlValue } {
   };
 }
 
-/** `ui-server --root <dir> --config config --env cluster start` reads this as `config/cluster.yaml`. */
+/** The Web UI's origins: what it is reached as, and so what the API's codec endpoint lets call it (CORS). */
+export function webUiOrigins(o: ClusterOptions): string[] {
+  return [`http://${LOOPBACK}:${o.ports.ui}`, `http://localhost:${o.ports.ui}`];
+}
+
+/**
+ * `ui-server --root <dir> --config config --env cluster start` reads this as `config/cluster.yaml`.
+ * Payloads are encrypted in Temporal: the UI decodes them through the API's codec endpoint, with the
+ * browser's session cookie from `/codec/session` (includeCredentials), so only a signed-in operator
+ * sees them in clear.
+ */
 export function webUiConfig(o: ClusterOptions): { [key: string]: YamlValue } {
-  const origin = `http://${LOOPBACK}:${o.ports.ui}`;
+  const [origin, localhostOrigin] = webUiOrigins(o) as [string, string];
   return {
     temporalGrpcAddress: `${LOOPBACK}:${o.ports.frontend}`,
     host: LOOPBACK,
@@ -150,7 +160,8 @@ export function webUiConfig(o: ClusterOptions): { [key: string]: YamlValue } {
     notifyOnNewVersion: false,
     refreshInterval: '0s',
     showTemporalSystemNamespace: false,
-    cors: { cookieInsecure: true, unsafeAllowAllOrigins: false, allowOrigins: [origin, `http://localhost:${o.ports.ui}`] },
+    cors: { cookieInsecure: true, unsafeAllowAllOrigins: false, allowOrigins: [origin, localhostOrigin] },
     auth: { enabled: false },
+    codec: { endpoint: `http://${LOOPBACK}:${o.ports.api}/codec`, passAccessToken: false, includeCredentials: true },
   };
 }

@@ -7,7 +7,13 @@ import { migrateToLatest } from './migrate.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort);
-  const db = createDatabase(config.databaseUrl ?? embedded!.url, { maxConnections: 1 });
+  const db = createDatabase(config.databaseUrl ?? embedded!.url, {
+    maxConnections: 1,
+    statementTimeoutMs: 0,
+    idleInTransactionTimeoutMs: 0,
+    applicationName: 'jumpseller-relbase migrate',
+  });
+  // ^ migrations may run longer than any statement budget (an index on a big table)
   try {
     const results = await migrateToLatest(db);
     if (results.length === 0) console.log('database schema is up to date');

@@ -4,7 +4,11 @@ import { migrations } from '../../migrations/index.js';
 import type { Db } from './database.js';
 
 export class MigrationError extends Error {
-  constructor(message: string, readonly results: MigrationResult[], options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly results: MigrationResult[],
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'MigrationError';
   }

@@ -1,5 +1,4 @@
 /** The `product_links` table: which relBase product each of a store's SKUs is. */
-import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { ProductLink } from './schema.js';
 
@@ -48,13 +47,58 @@ export async function listLinks(db: Db, storeCode: string): Promise<ProductLink[
 /** Links of the given SKUs, active or not, by SKU (product sync compares them with what it finds). */
 export async function findLinksBySku(db: Db, storeCode: string, skus: readonly string[]): Promise<Map<string, ProductLink>> {
   if (skus.length === 0) return new Map();
-  const rows = await db.selectFrom('product_links').selectAll().where('store_code', '=', storeCode).where('sku', 'in', [...skus]).execute();
+  const rows = await db
+    .selectFrom('product_links')
+    .selectAll()
+    .where('store_code', '=', storeCode)
+    .where('sku', 'in', [...skus])
+    .execute();
   return new Map(rows.map((r) => [r.sku, r]));
 }
 
-/** Records many links, each with the same upsert as `upsertLink`. */
+/** Rows per statement: a catalog page links hundreds of SKUs at once. */
+const UPSERT_CHUNK = 500;
+
+/**
+ * Records many links with the same upsert as `upsertLink`, a chunk of rows per statement. The last
+ * record of a SKU wins; `imageSynced` is written only where a record gives it.
+ */
 export async function upsertLinks(db: Db, links: readonly LinkInput[]): Promise<void> {
-  for (const l of links) await upsertLink(db, l);
+  const bySku = new Map<string, LinkInput>();
+  for (const l of links) bySku.set(`${l.storeCode}\n${l.sku}`, l);
+  const all = [...bySku.values()];
+  for (const withImage of [true, false]) {
+    const rows = all.filter((l) => (l.imageSynced !== undefined) === withImage);
+    for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
+      const chunk = rows.slice(i, i + UPSERT_CHUNK);
+      const now = new Date();
+      await db
+        .insertInto('product_links')
+        .values(
+          chunk.map((l) => ({
+            store_code: l.storeCode,
+            sku: l.sku,
+            js_product_id: l.jsProductId,
+            js_variant_id: l.jsVariantId,
+            relbase_product_id: l.relbaseProductId,
+            active: true,
+            last_synced_at: now,
+            ...(withImage ? { image_synced: l.imageSynced! } : {}),
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['store_code', 'sku']).doUpdateSet((eb) => ({
+            js_product_id: eb.ref('excluded.js_product_id'),
+            js_variant_id: eb.ref('excluded.js_variant_id'),
+            relbase_product_id: eb.ref('excluded.relbase_product_id'),
+            active: true,
+            last_synced_at: now,
+            ...(withImage ? { image_synced: eb.ref('excluded.image_synced') } : {}),
+          })),
+        )
+        .execute();
+    }
+  }
 }
 
 /**
@@ -76,16 +120,4 @@ export async function deactivateLinksOfProduct(db: Db, storeCode: string, jsProd
 
 export async function markImageSynced(db: Db, storeCode: string, sku: string): Promise<void> {
   await db.updateTable('product_links').set({ image_synced: true }).where('store_code', '=', storeCode).where('sku', '=', sku).execute();
-}
-
-/**
- * Runs `fn` holding a transaction-scoped advisory lock on (store, SKU): a catalog sync and a
- * product webhook creating the same SKU at once take turns, and the second finds the first's link
- * instead of creating a duplicate in relBase. The lock ends with the transaction, also on a crash.
- */
-export async function withSkuLock<T>(db: Db, storeCode: string, sku: string, fn: (trx: Db) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`product_links:${storeCode}:${sku}`}, 0))`.execute(trx);
-    return fn(trx);
-  });
 }

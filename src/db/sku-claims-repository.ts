@@ -94,3 +94,21 @@ export async function claimSkus(db: Db, storeCode: string, jsProductId: string, 
     return { sharedElsewhere, deactivated: deactivated.map((r) => r.sku).sort() };
   });
 }
+
+/**
+ * The SKUs among `skus` that two or more products claim. Product sync records such a SKU's link as
+ * active for a moment before its second claim turns it off, so an order must not use that link:
+ * whichever product it names may not be the one the customer bought.
+ */
+export async function findContestedSkus(db: Db, storeCode: string, skus: readonly string[]): Promise<string[]> {
+  if (skus.length === 0) return [];
+  const rows = await db
+    .selectFrom('product_sku_claims')
+    .select('sku')
+    .where('store_code', '=', storeCode)
+    .where('sku', 'in', [...skus])
+    .groupBy('sku')
+    .having(sql`count(distinct js_product_id)`, '>', 1)
+    .execute();
+  return rows.map((r) => r.sku).sort();
+}

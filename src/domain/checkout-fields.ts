@@ -29,10 +29,7 @@ const LABELS: Record<keyof CheckoutFields, readonly string[]> = {
 };
 
 /** Reads the document type, RUT, razón social and giro from an order's additional fields: by configured id first, then by label. */
-export function readCheckoutFields(
-  additionalFields: readonly AdditionalField[] | null | undefined,
-  fieldIds: CheckoutFieldIds = {},
-): CheckoutFields {
+export function readCheckoutFields(additionalFields: readonly AdditionalField[] | null | undefined, fieldIds: CheckoutFieldIds = {}): CheckoutFields {
   const fields = additionalFields ?? [];
   const read = (key: keyof CheckoutFields): string | null => {
     const id = fieldIds[key];

@@ -16,10 +16,7 @@ export function allocateDiscount(lineAmounts: readonly number[], discount: numbe
   const total = lineAmounts.reduce((sum, amount) => sum + BigInt(amount), 0n);
   const wanted = BigInt(discount);
   if (wanted > total) {
-    throw new DomainError(
-      'invalid_discount',
-      `a discount of ${discount} cannot be spread over lines that add up to ${total}`,
-    );
+    throw new DomainError('invalid_discount', `a discount of ${discount} cannot be spread over lines that add up to ${total}`);
   }
   if (wanted === 0n) return lineAmounts.map(() => 0);
 
@@ -33,9 +30,7 @@ export function allocateDiscount(lineAmounts: readonly number[], discount: numbe
   // Σ remainder = leftover × total and every remainder < total, so leftover is smaller than the
   // number of non-zero remainders: only lines with a fractional share ever get the extra peso,
   // which is why no part can pass its line's amount.
-  const byRemainder = [...shares].sort((a, b) =>
-    a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1,
-  );
+  const byRemainder = [...shares].sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
   for (const share of byRemainder) {
     if (leftover === 0n) break;
     share.part += 1n;

@@ -1,10 +1,5 @@
 /** Why a domain rule refused its input; stable strings callers may branch on. */
-export type DomainErrorCode =
-  | 'invalid_number'
-  | 'invalid_rut_digits'
-  | 'invalid_rut'
-  | 'invalid_discount'
-  | 'invalid_line_amount';
+export type DomainErrorCode = 'invalid_number' | 'invalid_rut_digits' | 'invalid_rut' | 'invalid_discount' | 'invalid_line_amount' | 'invalid_instant' | 'invalid_return';
 
 /**
  * A programming or data error caught by a pure rule (never a transient failure): retrying with the

@@ -2,29 +2,42 @@
 // workflow code may import it.
 export { DomainError } from './errors.js';
 export type { DomainErrorCode } from './errors.js';
-export { cleanRut, computeRutDv, parseRut, formatRutWithDots } from './rut.js';
+export { cleanRut, computeRutDv, parseRut, formatRutWithDots, maskRut } from './rut.js';
 export type { ParsedRut, ValidRut, InvalidRut } from './rut.js';
 export { roundHalfUp, toClp, isWholePesos } from './money.js';
 export { allocateDiscount } from './discounts.js';
-export { relbaseLineAmount, discountPercentFor, DISCOUNT_PCT_MAX_DECIMALS } from './relbase-line.js';
-export { buildDocumentLines } from './order-lines.js';
-export type { OrderLineInput, OrderForDocument, ProductLinks, DocumentLine, DocumentLinesResult } from './order-lines.js';
+export { relbaseLineAmount, siiLineAmount, discountPercentFor, DISCOUNT_PCT_MAX_DECIMALS } from './relbase-line.js';
+export { expressLine } from './line-expression.js';
+export type { LinePart } from './line-expression.js';
+export { buildDocumentLines, GIFT_CARD_LINE_TYPE } from './order-lines.js';
+export type { OrderLineInput, OrderForDocument, ProductLinks, DocumentLine, DocumentLinesResult, BuildLinesOptions, UnreachableNetTotalPolicy } from './order-lines.js';
+export { IVA_PERCENT, lineTaxStatus } from './tax-status.js';
+export type { LineTax, LineTaxStatus } from './tax-status.js';
+export { ivaOnNet, netOfGross, netForGross, grossDocumentAmounts, netDocumentAmounts } from './document-amounts.js';
+export type { DocumentAmounts, PriceBasis, NetForGross } from './document-amounts.js';
+export { checkIssuedAmounts } from './issued-check.js';
+export type { IssuedHeader, IssuedCheck } from './issued-check.js';
+export { CHILE_TIME_ZONE, parseInstant, chileDayOf, documentDateFor } from './document-date.js';
+export { resolvePaymentTypeId } from './payment-types.js';
+export { GIRO_MAX_CHARS, ITEM_NAME_MAX_CHARS, RAZON_SOCIAL_MAX_CHARS, giroForSii, razonSocialForSii, itemNameForSii } from './sii-text.js';
+export { truncateAtWord } from './text.js';
+export { staleReceiverFields } from './receiver-on-record.js';
+export type { CustomerOnRecord, ReceiverField } from './receiver-on-record.js';
+export { planDocument } from './document-plan.js';
+export type { DocumentPlan, PlanDocumentInput, PlannedDocument, DocumentSettings } from './document-plan.js';
 export { MAX_FACTURA_LINES, MAX_BOLETA_LINES, maxLinesFor, allowsLineCount } from './line-limits.js';
 export { BOLETA, FACTURA, NOTA_DE_VENTA, DOCUMENT_TYPES, isDocumentType } from './document-types.js';
 export type { DocumentType, TaxDocumentType } from './document-types.js';
 export { readCheckoutFields } from './checkout-fields.js';
 export type { AdditionalField, CheckoutFields, CheckoutFieldIds } from './checkout-fields.js';
-export { parseDocumentTypeValue, chooseDocument, GIRO_MAX_CHARS, GENERIC_RUT } from './document-choice.js';
-export type {
-  Receiver,
-  StoreDocumentDefault,
-  InvalidFiscalDataPolicy,
-  DocumentOverride,
-  ChooseDocumentInput,
-  DocumentChoice,
-} from './document-choice.js';
+export { parseDocumentTypeValue, chooseDocument, GENERIC_RUT, FOREIGN_GENERIC_RUT } from './document-choice.js';
+export type { Receiver, StoreDocumentDefault, InvalidFiscalDataPolicy, DocumentOverride, ChooseDocumentInput, DocumentChoice } from './document-choice.js';
 export { stockForShop } from './stock.js';
 export { checkSkus, isSkuAcceptable, SKU_MAX_CHARS } from './sku.js';
 export type { SkuItem, SkuCheck } from './sku.js';
 export { ORDER_STATUSES, parseOrderStatus, isPaid, isTerminalWithoutPayment } from './order-status.js';
 export type { OrderStatus } from './order-status.js';
+export { annulmentOf, creditNoteLabel, CREDIT_REASON, RAZON_REF_MAX_CHARS } from './credit-note.js';
+export type { Annulment, CreditableDocument, CreditReasonCode } from './credit-note.js';
+export { nextSiiCheckAt, siiReasonText, siiVerdictOf, SII_FOLLOW_FOR_MS, SII_MAX_INTERVAL_MS } from './sii-status.js';
+export type { SiiVerdict } from './sii-status.js';

@@ -1,22 +1,98 @@
 import { decimalFromNumber } from './decimal.js';
+import type { ExactDecimal } from './decimal.js';
 import { DomainError } from './errors.js';
 
-/** relBase reads a line's discount percentage to at most this many decimals (our assumption). */
-export const DISCOUNT_PCT_MAX_DECIMALS = 6;
+/**
+ * A line discount percentage carries at most 2 decimals: the SII's `DescuentoPct` holds no more, so
+ * relBase (or the SII) would round anything finer and the line would no longer land on its amount.
+ */
+export const DISCOUNT_PCT_MAX_DECIMALS = 2;
 
-// A percentage in millionths of a percent, so 100 % is 10^8 and every candidate is an integer.
-const PCT_UNIT = 10n ** BigInt(DISCOUNT_PCT_MAX_DECIMALS);
-const WHOLE = 100n * PCT_UNIT;
-const HALF = WHOLE / 2n;
+// A percentage in hundredths of a percent, so 100 % is 10 000 and every candidate is an integer.
+const WHOLE = 10_000n;
 
 /**
- * The line amount relBase computes (ASSUMED contract): round_half_up(quantity × price × (1 − pct/100)).
+ * The line amount the project's relBase contract assumes (relbase-api.md, "The relBase contract"):
+ * round_half_up(quantity × price × (1 − pct/100)).
  *
- * Exact: each input is read as the decimal it was written as and the product is computed with
- * BigInt, so the relBase simulator and the line builder agree to the peso. Throws DomainError for a
- * negative quantity or price, or a percentage outside 0..100 or with more than 6 decimals.
+ * Exact: inputs are read as the decimals they were written as and multiplied with BigInt. Throws
+ * DomainError for a negative quantity or price, or a percentage outside 0..100 or with more than 2
+ * decimals.
  */
 export function relbaseLineAmount(quantity: number, price: number, discountPct: number): number {
+  const { gross, pctUnits } = readLine(quantity, price, discountPct);
+  // amount = gross × (WHOLE − pctUnits) / WHOLE, gross = units / 10^scale, rounded half up (≥ 0).
+  const numerator = gross.units * (WHOLE - pctUnits);
+  const denominator = WHOLE * 10n ** BigInt(gross.scale);
+  return Number((2n * numerator + denominator) / (2n * denominator));
+}
+
+/**
+ * The line amount the SII computes (chile-dte.md B4, LibreDTE `NormalizeDetalleTrait`): the amount
+ * first, then the discount on it, each rounded half away from zero:
+ * MontoItem = round(q × p) − round(round(q × p) × pct / 100).
+ */
+export function siiLineAmount(quantity: number, price: number, discountPct: number): number {
+  const { gross, pctUnits } = readLine(quantity, price, discountPct);
+  const scale = 10n ** BigInt(gross.scale);
+  const amount = (2n * gross.units + scale) / (2n * scale);
+  const discount = (2n * amount * pctUnits + WHOLE) / (2n * WHOLE);
+  return Number(amount - discount);
+}
+
+/**
+ * A percentage with at most 2 decimals that makes a line of `quantity × unitPrice` come to exactly
+ * `quantity × unitPrice − lineDiscount` under both rules above, or null when there is none (or the
+ * discount is negative or above the line's amount). Prefers a whole percentage, then one decimal,
+ * then two, and among those the one nearest the exact ratio.
+ *
+ * Why both rules agree: with G = q × p whole, the contract gives G − round_half_down(G·pct/100) and
+ * the SII G − round_half_up(G·pct/100); they differ only where G·pct/100 ends in exactly .5. So the
+ * percentage must put G·pct/100 strictly within half a peso of the discount. Such a percentage exists
+ * for every discount when G ≤ 10 000; above that the hundredths of a percent are more than a peso
+ * apart and about one discount in G/10 000 has one: the line builder then splits the line.
+ * Throws DomainError unless quantity is a whole number ≥ 1 and unitPrice and lineDiscount whole pesos.
+ */
+export function discountPercentFor(quantity: number, unitPrice: number, lineDiscount: number): number | null {
+  requireSafeInteger(quantity, 'quantity', 1);
+  requireSafeInteger(unitPrice, 'unit price', 0);
+  requireSafeInteger(lineDiscount, 'line discount');
+  const units = exactDiscountUnits(BigInt(quantity) * BigInt(unitPrice), BigInt(lineDiscount));
+  return units === null ? null : Number(units) / 100;
+}
+
+/**
+ * The hundredths of a percent (0..10 000) that take exactly `discount` pesos off a line of `gross`
+ * whole pesos under both rounding rules, or null. See discountPercentFor.
+ */
+export function exactDiscountUnits(gross: bigint, discount: bigint): bigint | null {
+  if (discount < 0n || discount > gross) return null;
+  if (gross === 0n) return 0n;
+  // Strictly discount − ½ < gross × k / WHOLE < discount + ½, i.e. low < gross × k < high.
+  const low = (2n * discount - 1n) * (WHOLE / 2n);
+  const high = (2n * discount + 1n) * (WHOLE / 2n);
+  const kMin = max(floorDiv(low, gross) + 1n, 0n);
+  const kMax = min(ceilDiv(high, gross) - 1n, WHOLE);
+  if (kMin > kMax) return null;
+  for (const step of [100n, 10n, 1n]) {
+    const first = ceilDiv(kMin, step) * step;
+    const last = floorDiv(kMax, step) * step;
+    if (first > last) continue;
+    // The multiple of `step` nearest the exact ratio discount × WHOLE / gross, kept within range.
+    const nearest = nearestMultiple(discount * WHOLE, gross, step);
+    return min(max(nearest, first), last);
+  }
+  return null;
+}
+
+/** The discount, in whole pesos, that `units` hundredths of a percent take off `gross` when both rules agree; null on a half peso. */
+export function discountOfUnits(gross: bigint, units: bigint): bigint | null {
+  const twice = (2n * gross * units) / WHOLE;
+  if ((2n * gross * units) % WHOLE === 0n && twice % 2n === 1n) return null; // exactly half a peso
+  return (2n * gross * units + WHOLE) / (2n * WHOLE);
+}
+
+function readLine(quantity: number, price: number, discountPct: number): { gross: ExactDecimal; pctUnits: bigint } {
   const q = decimalFromNumber(quantity);
   const p = decimalFromNumber(price);
   const d = decimalFromNumber(discountPct);
@@ -24,61 +100,13 @@ export function relbaseLineAmount(quantity: number, price: number, discountPct: 
     throw new DomainError('invalid_line_amount', `quantity and price must be ≥ 0, got ${quantity} × ${price}`);
   }
   if (d.scale > DISCOUNT_PCT_MAX_DECIMALS) {
-    throw new DomainError('invalid_discount', `a discount percentage has at most 6 decimals, got ${discountPct}`);
+    throw new DomainError('invalid_discount', `a discount percentage has at most ${DISCOUNT_PCT_MAX_DECIMALS} decimals, got ${discountPct}`);
   }
   const pctUnits = d.units * 10n ** BigInt(DISCOUNT_PCT_MAX_DECIMALS - d.scale);
   if (pctUnits < 0n || pctUnits > WHOLE) {
     throw new DomainError('invalid_discount', `a discount percentage is between 0 and 100, got ${discountPct}`);
   }
-  // amount = q × p × (WHOLE − pctUnits) / WHOLE, with q and p scaled by 10^(q.scale + p.scale).
-  const numerator = q.units * p.units * (WHOLE - pctUnits);
-  const denominator = WHOLE * 10n ** BigInt(q.scale + p.scale);
-  // numerator ≥ 0 here, so adding half the (even) denominator and flooring is round half up.
-  return Number((numerator + denominator / 2n) / denominator);
-}
-
-/**
- * The discount percentage that makes relBase charge exactly quantity × unitPrice − lineDiscount,
- * or null when none exists (or the discount is negative or above the line's gross amount).
- *
- * It prefers the fewest decimals (0 first, up to 6) and, among those, the percentage nearest the
- * exact ratio; every answer is re-checked with `relbaseLineAmount` before it is returned. Throws
- * DomainError unless quantity is a whole number ≥ 1 and unitPrice and lineDiscount are whole pesos.
- * With gross ≤ 10^8 pesos a percentage always exists: one millionth of a percent then moves the
- * amount by at most one peso.
- */
-export function discountPercentFor(quantity: number, unitPrice: number, lineDiscount: number): number | null {
-  requireSafeInteger(quantity, 'quantity', 1);
-  requireSafeInteger(unitPrice, 'unit price', 0);
-  requireSafeInteger(lineDiscount, 'line discount');
-  const gross = BigInt(quantity) * BigInt(unitPrice);
-  const discount = BigInt(lineDiscount);
-  if (discount < 0n || discount > gross) return null;
-  if (gross === 0n) return 0;
-  const target = gross - discount;
-
-  // relBase lands on `target` when target − ½ ≤ gross × kept / WHOLE < target + ½, where kept is
-  // WHOLE − pctUnits, so kept runs over whole numbers in [ceil(low / gross), ceil(high / gross) − 1].
-  const low = target * WHOLE - HALF;
-  const high = target * WHOLE + HALF;
-  const keptMin = max(ceilDiv(low, gross), 0n);
-  const keptMax = min(ceilDiv(high, gross) - 1n, WHOLE);
-  if (keptMin > keptMax) return null;
-  const pctMin = WHOLE - keptMax;
-  const pctMax = WHOLE - keptMin;
-  const idealNumerator = discount * WHOLE; // ideal pctUnits = idealNumerator / gross
-
-  for (let decimals = 0; decimals <= DISCOUNT_PCT_MAX_DECIMALS; decimals++) {
-    const step = 10n ** BigInt(DISCOUNT_PCT_MAX_DECIMALS - decimals);
-    const first = ceilDiv(pctMin, step) * step;
-    const last = floorDiv(pctMax, step) * step;
-    if (first > last) continue;
-    const nearest = nearestMultiple(idealNumerator, gross, step);
-    const pctUnits = min(max(nearest, first), last);
-    const pct = Number(pctUnits) / Number(PCT_UNIT);
-    if (relbaseLineAmount(quantity, unitPrice, pct) === Number(target)) return pct;
-  }
-  return null;
+  return { gross: { units: q.units * p.units, scale: q.scale + p.scale }, pctUnits };
 }
 
 /** The multiple of `step` nearest to numerator / denominator, ties to the lower one. */

@@ -49,30 +49,50 @@ export function computeRutDv(digits: string): string {
   return String(r);
 }
 
-/** Reads a RUT typed in any common format and checks its DV; the reason names what is wrong. */
+/**
+ * Reads a RUT typed in any common format and checks its DV; the reason names what is wrong, with the
+ * RUT masked (maskRut) because reasons end up in Temporal memos, the `orders` table and logs.
+ */
 export function parseRut(input: string | null | undefined): ParsedRut {
   if (input === null || input === undefined || input.trim() === '') {
     return { ok: false, reason: 'the RUT is empty' };
   }
   const cleaned = cleanRut(input);
+  const shown = maskRut(input);
   const match = /^(\d+)-([\dK])$/.exec(cleaned);
   if (match === null) {
     return {
       ok: false,
-      reason: `"${input}" is not a RUT: expected digits and a check digit (0-9 or K), like 76.192.083-9`,
+      reason: `the RUT given (${shown}) is not a RUT: expected digits and a check digit (0-9 or K), like 76.192.083-9`,
     };
   }
   const [, rawBody = '', dv = ''] = match;
   const body = rawBody.replace(/^0+/, '');
-  if (body === '') return { ok: false, reason: `"${input}" is not a RUT: the number is zero` };
+  if (body === '') return { ok: false, reason: 'the RUT given is not a RUT: the number is zero' };
   if (body.length > MAX_BODY_DIGITS) {
-    return { ok: false, reason: `"${input}" is not a RUT: it has ${body.length} digits before the check digit, at most ${MAX_BODY_DIGITS}` };
+    return { ok: false, reason: `the RUT given (${shown}) is not a RUT: it has ${body.length} digits before the check digit, at most ${MAX_BODY_DIGITS}` };
   }
   const expected = computeRutDv(body);
   if (dv !== expected) {
-    return { ok: false, reason: `the RUT "${input}" has check digit ${dv} but ${body} needs ${expected}` };
+    return { ok: false, reason: `the RUT ${shown} has check digit ${dv}, but its number needs ${expected}` };
   }
   return { ok: true, rut: `${body}-${dv}`, body, dv };
+}
+
+/**
+ * A RUT as it may appear in a reason, a log or a memo: '76192083-9' → '76.1xx.xxx-9'. The first
+ * three digits (one when the number has fewer than six) and the check digit stay, enough for an
+ * operator to match it against the order; the rest is hidden. Text that is not shaped like a RUT
+ * is told only by its length, since it may be anything the customer typed.
+ */
+export function maskRut(input: string): string {
+  const match = /^(\d+)-([\dK])$/.exec(cleanRut(input));
+  if (match === null) return `${Array.from(input.trim()).length} characters`;
+  const [, rawBody = '', dv = ''] = match;
+  const body = rawBody.replace(/^0+/, '') || '0';
+  const kept = body.length >= 6 ? 3 : 1;
+  const masked = body.slice(0, kept) + 'x'.repeat(body.length - kept);
+  return `${masked.replace(/\B(?=(.{3})+$)/g, '.')}-${dv}`;
 }
 
 /** A valid RUT written for people: '76192083-9' → '76.192.083-9'; throws DomainError for an invalid RUT. */

@@ -14,6 +14,8 @@ export const API_ERROR_CODES = {
   timeout: 'transient',
   server: 'transient',
   throttled: 'transient',
+  /** The API refused our own configuration (the OAuth app's credentials): retried until an operator fixes it. */
+  misconfigured: 'transient',
   validation: 'permanent',
   notFound: 'permanent',
   auth: 'permanent',

@@ -4,6 +4,16 @@ import type { CreateCheckoutCustomFieldInput } from '../jumpseller/client-types.
 
 export const HOOK_EVENTS = [...ORDER_EVENTS, 'product_created', 'product_updated', 'product_deleted'] as const;
 
+/** Where Jumpseller delivers the store's webhooks. */
+export function webhookUrl(publicUrl: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/webhooks/jumpseller`;
+}
+
+/** The events of HOOK_EVENTS without a hook pointing at `hookUrl` (Jumpseller deletes hooks that keep failing). */
+export function missingHookEvents(hooks: readonly { event: string; url: string }[], hookUrl: string): string[] {
+  return HOOK_EVENTS.filter((event) => !hooks.some((h) => h.event === event && h.url === hookUrl));
+}
+
 export const DOCUMENT_TYPE_OPTIONS = ['Boleta electrónica', 'Factura electrónica', 'Nota de venta'];
 
 export const CHECKOUT_FIELDS: { key: 'documentType' | 'rut' | 'razonSocial' | 'giro'; matchLabels: string[]; create: CreateCheckoutCustomFieldInput }[] = [

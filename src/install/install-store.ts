@@ -8,7 +8,7 @@ import { saveStoreSettings } from '../db/stores-repository.js';
 import { normalizeForMatching } from '../domain/text.js';
 import type { Logger } from '../observability/logger.js';
 import type { StoreContext } from '../stores/registry.js';
-import { CHECKOUT_FIELDS, HOOK_EVENTS, SHIPPING_PRODUCT_NAME } from './install-plan.js';
+import { CHECKOUT_FIELDS, missingHookEvents, SHIPPING_PRODUCT_NAME, webhookUrl } from './install-plan.js';
 
 export interface InstallReport {
   hooksCreated: string[];
@@ -18,12 +18,10 @@ export interface InstallReport {
 }
 
 export async function installStore(db: Db, store: StoreContext, publicUrl: string, logger: Logger): Promise<InstallReport> {
-  const hookUrl = `${publicUrl}/webhooks/jumpseller`;
+  const hookUrl = webhookUrl(publicUrl);
   const report: InstallReport = { hooksCreated: [], fieldsCreated: [], checkoutFieldIds: {}, shippingProductCreated: false };
 
-  const hooks = await store.jumpseller.listHooks();
-  for (const event of HOOK_EVENTS) {
-    if (hooks.some((h) => h.event === event && h.url === hookUrl)) continue;
+  for (const event of missingHookEvents(await store.jumpseller.listHooks(), hookUrl)) {
     await store.jumpseller.createHook({ event, url: hookUrl });
     report.hooksCreated.push(event);
   }

@@ -1,19 +1,18 @@
 import type { RateLimiter } from '../http/rate-limiter.js';
-import type {
-  JsCheckoutCustomField,
-  JsHook,
-  JsImage,
-  JsOrder,
-  JsOrderStatusEnum,
-  JsProduct,
-  JsStoreInfo,
-  JsVariant,
-} from './schemas.js';
+import type { JsCheckoutCustomField, JsHook, JsImage, JsOrder, JsOrderRef, JsOrderStatusEnum, JsProduct, JsStoreInfo, JsVariant } from './schemas.js';
 
 /** Store credentials (HTTP Basic `login:authtoken`) or an OAuth app's access token. */
 export type JumpsellerAuth =
   | { kind: 'basic'; login: string; authToken: string }
-  | { kind: 'bearer'; getAccessToken: () => Promise<string> };
+  | {
+      kind: 'bearer';
+      getAccessToken: () => Promise<string>;
+      /**
+       * Jumpseller answered 401 to this token: get a newer one (or throw to give up). The request is
+       * then tried again with whatever `getAccessToken` gives, at most twice.
+       */
+      tokenRejected?: (token: string) => Promise<unknown>;
+    };
 
 /** What `onRequest` sees for every HTTP exchange; `status` is null when no answer came back. */
 export interface JumpsellerRequestInfo {
@@ -30,6 +29,8 @@ export interface JumpsellerClientOptions {
   auth: JumpsellerAuth;
   /** Per request, including reading the body. Default 10 s. */
   timeoutMs?: number;
+  /** Largest answer read; a bigger one is a permanent `badResponse`. Default 16 MB. */
+  maxResponseBytes?: number;
   /** Shared per store across clients of one process. Default 20/s and 800/min. */
   limiter?: RateLimiter;
   fetch?: typeof fetch;
@@ -54,6 +55,23 @@ export interface ListOrdersQuery extends PageQuery {
   status?: JsOrderStatusEnum;
 }
 
+/** Orders in one status whose creation date (in the store's timezone) falls in a range of days. */
+export interface OrdersByDateQuery extends PageQuery {
+  status: JsOrderStatusEnum;
+  /** First and last day, `YYYY-MM-DD`, inclusive; the API reads them in the store's timezone. */
+  initialDate: string;
+  finalDate: string;
+}
+
+/** A page of orders read only for their identity: the rest of each order is not kept. */
+export interface OrderRefsPage {
+  orders: JsOrderRef[];
+  /** Items on the page, readable or not: a page shorter than the limit is the last one. */
+  received: number;
+  /** Items without a readable id (counted, so a report can say so). */
+  unreadable: number;
+}
+
 export interface CreateHookInput {
   event: string;
   url: string;
@@ -74,6 +92,11 @@ export interface CreateCheckoutCustomFieldInput {
 export interface JumpsellerClient {
   getOrder(id: number): Promise<JsOrder>;
   listOrders(query: ListOrdersQuery): Promise<JsOrder[]>;
+  /**
+   * One page of `GET /orders.json` filtered by status and creation date. Read leniently (id, dates,
+   * status only): an order of an unexpected shape must not hide the others on its page.
+   */
+  listOrderRefsByDate(query: OrdersByDateQuery): Promise<OrderRefsPage>;
   listProducts(query: PageQuery): Promise<JsProduct[]>;
   getProduct(id: number): Promise<JsProduct>;
   countProducts(): Promise<number>;

@@ -11,6 +11,7 @@ import {
   JsCountSchema,
   JsHookSchema,
   JsImageSchema,
+  JsOrderRefSchema,
   JsOrderSchema,
   JsProductSchema,
   JsStoreInfoSchema,
@@ -66,23 +67,42 @@ export function createJumpsellerClient(opts: JumpsellerClientOptions): Jumpselle
       return send({ method: 'GET', path, query: { page, limit } }, wrappedList('order', JsOrderSchema));
     },
 
+    listOrderRefsByDate: async ({ page, limit, status, initialDate, finalDate }) => {
+      checkPage({ page, limit });
+      for (const [name, day] of [
+        ['initialDate', initialDate],
+        ['finalDate', finalDate],
+      ] as const) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new ApiError('jumpseller', 'validation', `${name} must be YYYY-MM-DD, got ${day}`);
+      }
+      const items = await send(
+        {
+          method: 'GET',
+          path: '/orders.json',
+          query: { 'status_filters[]': status, dateFilter: 'customDate', initialDate, finalDate, page, limit },
+        },
+        z.array(z.unknown()),
+      );
+      const ref = wrapped('order', JsOrderRefSchema);
+      const orders = items.flatMap((item) => {
+        const parsed = ref.safeParse(item);
+        return parsed.success ? [parsed.data] : [];
+      });
+      return { orders, received: items.length, unreadable: items.length - orders.length };
+    },
+
     listProducts: async (query) => {
       checkPage(query);
-      return send(
-        { method: 'GET', path: '/products.json', query: { page: query.page, limit: query.limit } },
-        wrappedList('product', JsProductSchema),
-      );
+      return send({ method: 'GET', path: '/products.json', query: { page: query.page, limit: query.limit } }, wrappedList('product', JsProductSchema));
     },
 
     getProduct: (id) => send({ method: 'GET', path: `/products/${id}.json` }, wrapped('product', JsProductSchema)),
 
     countProducts: async () => (await send({ method: 'GET', path: '/products/count.json' }, JsCountSchema)).count,
 
-    listVariants: (productId) =>
-      send({ method: 'GET', path: `/products/${productId}/variants.json` }, wrappedList('variant', JsVariantSchema)),
+    listVariants: (productId) => send({ method: 'GET', path: `/products/${productId}/variants.json` }, wrappedList('variant', JsVariantSchema)),
 
-    getVariant: (productId, variantId) =>
-      send({ method: 'GET', path: `/products/${productId}/variants/${variantId}.json` }, wrapped('variant', JsVariantSchema)),
+    getVariant: (productId, variantId) => send({ method: 'GET', path: `/products/${productId}/variants/${variantId}.json` }, wrapped('variant', JsVariantSchema)),
 
     updateVariantStock: async (productId, variantId, stock) => {
       checkStock(stock);
@@ -99,19 +119,14 @@ export function createJumpsellerClient(opts: JumpsellerClientOptions): Jumpselle
 
     updateProductStock: async (productId, stock) => {
       checkStock(stock);
-      return send(
-        { method: 'PUT', path: `/products/${productId}.json`, body: { product: { stock, stock_unlimited: false } } },
-        wrapped('product', JsProductSchema),
-      );
+      return send({ method: 'PUT', path: `/products/${productId}.json`, body: { product: { stock, stock_unlimited: false } } }, wrapped('product', JsProductSchema));
     },
 
-    listProductImages: (productId) =>
-      send({ method: 'GET', path: `/products/${productId}/images.json` }, wrappedList('image', JsImageSchema)),
+    listProductImages: (productId) => send({ method: 'GET', path: `/products/${productId}/images.json` }, wrappedList('image', JsImageSchema)),
 
     listHooks: () => send({ method: 'GET', path: '/hooks.json' }, wrappedList('hook', JsHookSchema)),
 
-    createHook: ({ event, url }) =>
-      send({ method: 'POST', path: '/hooks.json', body: { hook: { event, url } } }, wrapped('hook', JsHookSchema)),
+    createHook: ({ event, url }) => send({ method: 'POST', path: '/hooks.json', body: { hook: { event, url } } }, wrapped('hook', JsHookSchema)),
 
     listCheckoutCustomFields: async () => {
       const all: z.output<typeof JsCheckoutCustomFieldSchema>[] = [];
@@ -127,10 +142,7 @@ export function createJumpsellerClient(opts: JumpsellerClientOptions): Jumpselle
     },
 
     createCheckoutCustomField: (input) =>
-      send(
-        { method: 'POST', path: '/checkout_custom_fields.json', body: { checkout_custom_field: input } },
-        wrapped('checkout_custom_field', JsCheckoutCustomFieldSchema),
-      ),
+      send({ method: 'POST', path: '/checkout_custom_fields.json', body: { checkout_custom_field: input } }, wrapped('checkout_custom_field', JsCheckoutCustomFieldSchema)),
 
     getStoreInfo: () => send({ method: 'GET', path: '/store/info.json' }, StoreInfoBody),
   };

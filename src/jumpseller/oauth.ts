@@ -3,12 +3,19 @@
  * the refresh. Access tokens last an hour; the refresh token that comes back is the one to keep
  * (rotation is undocumented, so we always store the newest).
  *
- * A refusal (`invalid_grant`, `invalid_client`: 400 or 401) is an `OAuthRefusedError`: retrying
- * cannot help, the merchant must install again. Network failures and 5xx are transient `ApiError`s.
- * Error messages never carry the code, the tokens or the client secret.
+ * The token endpoint's refusals are told apart by their `error` code, because they call for
+ * opposite reactions:
+ * - `invalid_grant` (`OAuthGrantRefusedError`): this store's grant (code or refresh token) is invalid,
+ *   expired or revoked: the merchant uninstalled the app; only a new install helps.
+ * - anything else (`OAuthConfigurationError`): `invalid_client` (our client id or secret is wrong),
+ *   `unauthorized_client`, a malformed request: our own configuration, the same for every store. An
+ *   operator must fix it; no store is to blame.
+ * Network failures and 5xx are transient `ApiError`s. Error messages never carry the code, the tokens
+ * or the client secret; answers are read up to a small size cap.
  */
 import { z } from 'zod';
 import { ApiError } from '../http/api-errors.js';
+import { readTextCapped, ResponseTooLargeError } from '../http/response-body.js';
 
 /** What the service asks for at install: orders, products, hooks, store info and checkout fields. */
 export const OAUTH_SCOPES = ['read_store', 'read_orders', 'read_products', 'write_products', 'read_hooks', 'write_hooks', 'read_settings', 'write_settings'];
@@ -20,7 +27,7 @@ export interface OAuthTokens {
   expiresAt: Date;
 }
 
-/** The OAuth server said no for good: the grant is invalid, revoked or the app's credentials are wrong. */
+/** The OAuth server said no; retrying the same request cannot help. See the two kinds below. */
 export class OAuthRefusedError extends Error {
   constructor(
     message: string,
@@ -31,6 +38,22 @@ export class OAuthRefusedError extends Error {
     this.name = 'OAuthRefusedError';
   }
 }
+
+/** `invalid_grant`: this store's code or refresh token is no good any more; the store must be installed again. */
+export class OAuthGrantRefusedError extends OAuthRefusedError {
+  override name = 'OAuthGrantRefusedError';
+}
+
+/** Any other refusal (`invalid_client`…): the app's own credentials or requests are wrong, for every store. */
+export class OAuthConfigurationError extends OAuthRefusedError {
+  override name = 'OAuthConfigurationError';
+}
+
+/** The one refusal that is about the grant rather than about us (RFC 6749 §5.2). */
+export const GRANT_REFUSED = 'invalid_grant';
+
+/** Token answers are a few hundred bytes; anything near this is not a token answer. */
+export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 
 export interface JumpsellerOAuthOptions {
   /** e.g. `https://accounts.jumpseller.com` (the simulator serves it at its root). */
@@ -75,8 +98,9 @@ export function createJumpsellerOAuthClient(o: JumpsellerOAuthOptions): Jumpsell
         body,
         signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
       });
-      text = await res.text();
+      text = await readTextCapped(res, MAX_TOKEN_RESPONSE_BYTES);
     } catch (err) {
+      if (err instanceof ResponseTooLargeError) throw new ApiError('jumpseller', 'badResponse', `OAuth ${what} answered more than ${MAX_TOKEN_RESPONSE_BYTES} bytes`);
       const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       throw new ApiError('jumpseller', timeout ? 'timeout' : 'network', `OAuth ${what} failed: ${timeout ? 'timed out' : 'no answer from the OAuth server'}`);
     }
@@ -91,7 +115,9 @@ export function createJumpsellerOAuthClient(o: JumpsellerOAuthOptions): Jumpsell
       const code = e.success ? (e.data.error ?? null) : null;
       // error_description is the server's own wording; it never echoes our secrets back.
       const description = e.success && e.data.error_description ? `: ${e.data.error_description.slice(0, 200)}` : '';
-      throw new OAuthRefusedError(`Jumpseller refused the OAuth ${what} (${res.status}${code ? ` ${code}` : ''})${description}`, res.status, code);
+      const message = `Jumpseller refused the OAuth ${what} (${res.status}${code ? ` ${code}` : ''})${description}`;
+      if (code === GRANT_REFUSED) throw new OAuthGrantRefusedError(message, res.status, code);
+      throw new OAuthConfigurationError(message, res.status, code);
     }
     if (res.status >= 500 || res.status === 429) {
       throw new ApiError('jumpseller', res.status === 429 ? 'throttled' : 'server', `OAuth ${what} answered ${res.status}`, res.status);

@@ -30,10 +30,7 @@ export function exhaustedUntil(headers: Headers, now: number): number | null {
 
 /** True when some Remaining header says 0: what the older API's 403 throttling answer carried. */
 export function saysExhausted(headers: Headers): boolean {
-  return (
-    remaining(headers, RATE_LIMIT_HEADERS.perSecondRemaining) === 0 ||
-    remaining(headers, RATE_LIMIT_HEADERS.perMinuteRemaining) === 0
-  );
+  return remaining(headers, RATE_LIMIT_HEADERS.perSecondRemaining) === 0 || remaining(headers, RATE_LIMIT_HEADERS.perMinuteRemaining) === 0;
 }
 
 /** The end of a temporary ban (`2024-05-23T16:13:47+00:00`), or null when absent or unreadable. */

@@ -41,13 +41,7 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-export function apiErrorForStatus(
-  method: string,
-  path: string,
-  status: number,
-  bodyText: string,
-  secrets: readonly string[],
-): ApiError {
+export function apiErrorForStatus(method: string, path: string, status: number, bodyText: string, secrets: readonly string[]): ApiError {
   const detail = redact(describeErrorBody(bodyText), secrets);
   const message = `${method} ${path} answered ${status}${detail ? `: ${detail}` : ''}`;
   return new ApiError('jumpseller', codeForStatus(status), message, status);

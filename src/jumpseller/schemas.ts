@@ -17,8 +17,21 @@ function nullish<T extends z.ZodType>(schema: T) {
 /** Ids that arrive as a string in webhooks and a number in the REST API (customer.id). */
 const idAsString = z.union([z.string(), z.number()]).transform(String);
 const money = z.number();
-const moneyOrZero = z.number().nullish().transform((v) => v ?? 0);
+const moneyOrZero = z
+  .number()
+  .nullish()
+  .transform((v) => v ?? 0);
 const text = nullish(z.string());
+/** A product's or variant's stock: a whole number, absent as 0. */
+const wholeStock = z
+  .number()
+  .int()
+  .nullish()
+  .transform((v) => v ?? 0);
+const unlimitedStock = z
+  .boolean()
+  .nullish()
+  .transform((v) => v ?? false);
 
 export const ORDER_STATUS_ENUMS = ['pending_payment', 'paid', 'canceled', 'abandoned'] as const;
 /** The untranslated order status; `status` and `status_name` are display strings in the store's language. */
@@ -30,7 +43,10 @@ export const JsTaxSchema = z.looseObject({
   rate: z.number(),
   fixed: nullish(z.boolean()),
   /** True when the line price already includes this tax (Chilean stores: IVA included). */
-  tax_on_product_price: z.boolean().nullish().transform((v) => v ?? false),
+  tax_on_product_price: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
 });
 
 /** A line item, `order.products[]`. `id` is the product id; there is no `product_id`. */
@@ -44,8 +60,13 @@ export const JsOrderLineSchema = z.looseObject({
   price: money,
   /** Promotion discount on this line, all units together. */
   discount: moneyOrZero,
-  taxes: z.array(JsTaxSchema).nullish().transform((v) => v ?? []),
+  taxes: z
+    .array(JsTaxSchema)
+    .nullish()
+    .transform((v) => v ?? []),
   image: text,
+  /** `physical`, `digital` or `gift_card` (a gift card sold). */
+  type: text,
 });
 
 export const JsCustomerSchema = z.looseObject({
@@ -104,12 +125,39 @@ export const JsOrderSchema = z.looseObject({
   shipping_discount: moneyOrZero,
   gift_cards_discount: moneyOrZero,
   total: money,
+  /** The payment method as the store names it ("Webpay Plus", "Transferencia Bancaria"); one of `payment_method_*`. */
+  payment_method_name: text,
   customer: nullish(JsCustomerSchema),
   billing_address: nullish(JsAddressSchema),
   shipping_address: nullish(JsAddressSchema),
   billing_information: nullish(JsBillingInformationSchema),
-  additional_fields: z.array(JsAdditionalFieldSchema).nullish().transform((v) => v ?? []),
+  additional_fields: z
+    .array(JsAdditionalFieldSchema)
+    .nullish()
+    .transform((v) => v ?? []),
   products: z.array(JsOrderLineSchema),
+});
+
+/**
+ * What a listing needs of an order: its id (a number, or digits as a string), when it was made and
+ * its status. Every other key is dropped, so nothing personal travels further than the parse.
+ */
+export const JsOrderRefSchema = z.object({
+  id: z.union([
+    z.number().int().nonnegative(),
+    z
+      .string()
+      .regex(/^\d{1,18}$/)
+      .transform(Number),
+  ]),
+  created_at: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+  status_enum: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
 });
 
 export const JsImageSchema = z.looseObject({
@@ -129,10 +177,15 @@ export const JsVariantSchema = z.looseObject({
   sku: text,
   barcode: text,
   price: money,
-  stock: z.number().int().nullish().transform((v) => v ?? 0),
-  stock_unlimited: z.boolean().nullish().transform((v) => v ?? false),
-  options: z.array(JsVariantOptionSchema).nullish().transform((v) => v ?? []),
+  stock: wholeStock,
+  stock_unlimited: unlimitedStock,
+  options: z
+    .array(JsVariantOptionSchema)
+    .nullish()
+    .transform((v) => v ?? []),
   image: nullish(JsImageSchema),
+  /** As on order lines; on products UNCONFIRMED (see JsProductSchema.taxes). */
+  taxes: nullish(z.array(JsTaxSchema)),
 });
 
 export const JsProductSchema = z.looseObject({
@@ -142,15 +195,27 @@ export const JsProductSchema = z.looseObject({
   sku: text,
   barcode: text,
   price: money,
-  stock: z.number().int().nullish().transform((v) => v ?? 0),
-  stock_unlimited: z.boolean().nullish().transform((v) => v ?? false),
+  stock: wholeStock,
+  stock_unlimited: unlimitedStock,
   /** `available`, `not-available` or `disabled` (older docs: `unavailable`). */
   status: text,
   permalink: text,
   created_at: text,
   updated_at: text,
-  variants: z.array(JsVariantSchema).nullish().transform((v) => v ?? []),
-  images: z.array(JsImageSchema).nullish().transform((v) => v ?? []),
+  variants: z
+    .array(JsVariantSchema)
+    .nullish()
+    .transform((v) => v ?? []),
+  images: z
+    .array(JsImageSchema)
+    .nullish()
+    .transform((v) => v ?? []),
+  /**
+   * The product's taxes, in the shape of an order line's `taxes[]` (jumpseller-api.md §2). The fact
+   * sheet lists them on order lines only: on products they are UNCONFIRMED, read when present (an
+   * empty list: no IVA, exento) and absent means not known (relBase's product is then created taxed).
+   */
+  taxes: nullish(z.array(JsTaxSchema)),
 });
 
 export const JsHookSchema = z.looseObject({
@@ -166,10 +231,16 @@ export const JsCheckoutCustomFieldSchema = z.looseObject({
   label: z.string(),
   type: z.string(),
   area: z.string(),
-  required: z.boolean().nullish().transform((v) => v ?? false),
+  required: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   position: nullish(z.number()),
   deletable: nullish(z.boolean()),
-  custom_field_select_options: z.array(z.unknown()).nullish().transform((v) => v ?? []),
+  custom_field_select_options: z
+    .array(z.unknown())
+    .nullish()
+    .transform((v) => v ?? []),
 });
 
 export const JsStoreInfoSchema = z.looseObject({
@@ -193,6 +264,7 @@ export type JsAddress = z.output<typeof JsAddressSchema>;
 export type JsBillingInformation = z.output<typeof JsBillingInformationSchema>;
 export type JsAdditionalField = z.output<typeof JsAdditionalFieldSchema>;
 export type JsOrder = z.output<typeof JsOrderSchema>;
+export type JsOrderRef = z.output<typeof JsOrderRefSchema>;
 export type JsImage = z.output<typeof JsImageSchema>;
 export type JsVariantOption = z.output<typeof JsVariantOptionSchema>;
 export type JsVariant = z.output<typeof JsVariantSchema>;

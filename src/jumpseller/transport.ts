@@ -1,10 +1,12 @@
 /**
- * One HTTP exchange with the Jumpseller API: rate limiting, authentication, timeout, throttling
+ * One HTTP exchange with the Jumpseller API: rate limiting, authentication (a newer token and another
+ * try after a 401, when the auth can get one), timeout, a cap on the answer's size, throttling
  * retries and error classification. Resource shapes are the client's business, not this file's.
  */
 import type { z } from 'zod';
 import { ApiError } from '../http/api-errors.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
+import { MAX_API_RESPONSE_BYTES, readTextCapped, ResponseTooLargeError } from '../http/response-body.js';
 import type { RateLimiter } from '../http/rate-limiter.js';
 import type { JumpsellerAuth, JumpsellerClientOptions } from './client-types.js';
 import { bannedUntil, exhaustedUntil, saysExhausted } from './rate-limit-headers.js';
@@ -64,12 +66,16 @@ export function createJumpsellerTransport(opts: JumpsellerClientOptions): Jumpse
   const maxThrottleRetries = opts.maxThrottleRetries ?? 3;
   const throttlePauseMs = opts.throttlePauseMs ?? 1_000;
   const maxThrottleWaitMs = opts.maxThrottleWaitMs ?? 60_000;
+  const maxResponseBytes = opts.maxResponseBytes ?? MAX_API_RESPONSE_BYTES;
 
   return async (req, schema) => {
     const { method, path } = req;
     const url = new URL(baseUrl + path);
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, String(v));
 
+    // Two rounds: the first may only adopt a token another process refreshed meanwhile, which can be
+    // just as dead; the second then refreshes. The token source rations real refreshes (oauth-tokens.ts).
+    let newTokenRounds = 0;
     for (let attempt = 0; ; attempt++) {
       await limiter.acquire();
       const { header, accessToken } = await authorizationHeader(opts.auth);
@@ -91,9 +97,12 @@ export function createJumpsellerTransport(opts: JumpsellerClientOptions): Jumpse
         });
         status = res.status;
         headers = res.headers;
-        bodyText = await res.text(); // inside the try: the timeout also covers a slow body
+        bodyText = await readTextCapped(res, maxResponseBytes); // inside the try: the timeout also covers a slow body
       } catch (err) {
         opts.onRequest?.({ method, path, status, ms: now() - started });
+        if (err instanceof ResponseTooLargeError) {
+          throw new ApiError('jumpseller', 'badResponse', `${method} ${path} answered ${status} with more than ${maxResponseBytes} bytes`, status ?? undefined);
+        }
         if (isTimeout(err)) {
           throw new ApiError('jumpseller', 'timeout', `${method} ${path} timed out after ${timeoutMs} ms`, status ?? undefined);
         }
@@ -119,6 +128,11 @@ export function createJumpsellerTransport(opts: JumpsellerClientOptions): Jumpse
         const why = attempt < maxThrottleRetries ? `banned for ${waitMs} ms` : `after ${attempt + 1} attempts`;
         throw new ApiError('jumpseller', 'throttled', `${method} ${path} answered ${status} (rate limited, ${why})`, status, waitMs);
       }
+      if (status === 401 && opts.auth.kind === 'bearer' && opts.auth.tokenRejected && accessToken !== null && newTokenRounds < 2) {
+        newTokenRounds++;
+        await opts.auth.tokenRejected(accessToken);
+        continue;
+      }
       if (status < 200 || status >= 300) throw apiErrorForStatus(method, path, status, bodyText, secrets);
 
       let json: unknown;
@@ -129,12 +143,7 @@ export function createJumpsellerTransport(opts: JumpsellerClientOptions): Jumpse
       }
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
-        throw new ApiError(
-          'jumpseller',
-          'badResponse',
-          `${method} ${path} answered ${status} with an unexpected shape: ${describeIssues(parsed.error)}`,
-          status,
-        );
+        throw new ApiError('jumpseller', 'badResponse', `${method} ${path} answered ${status} with an unexpected shape: ${describeIssues(parsed.error)}`, status);
       }
       return parsed.data;
     }

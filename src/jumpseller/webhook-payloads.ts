@@ -1,25 +1,21 @@
 /**
- * Jumpseller webhook events and their bodies. Route on the `Jumpseller-Event` header; the body is
- * the wrapped resource (`{"order":{...}}`, identical to `GET /orders/{id}.json`). Bodies carry no
- * event or delivery id, arrive duplicated and out of order, so consumers re-fetch or compare.
+ * Jumpseller webhook events, and the little a delivery's body must give to be routed. Route on the
+ * `Jumpseller-Event` header; the body is the wrapped resource (`{"order":{...}}`, identical to
+ * `GET /orders/{id}.json`). Bodies carry no event or delivery id, arrive duplicated and out of order,
+ * so consumers re-fetch the resource rather than trust the body.
+ *
+ * Reading is deliberately lenient: a signed delivery must never be refused over its shape (a 4xx
+ * makes Jumpseller retry and then delete the hook). Only the resource id and, for orders, the
+ * `status_enum` hint are read here, from any JSON shape; the strict schema applies where the order or
+ * product is read from the API.
  */
-import { z } from 'zod';
-import { JsOrderSchema, JsProductSchema } from './schemas.js';
-import type { JsOrder, JsProduct } from './schemas.js';
 
 export const EVENT_HEADER = 'Jumpseller-Event';
 export const STORE_CODE_HEADER = 'Jumpseller-Store-Code';
 export const TRIGGERED_AT_HEADER = 'Jumpseller-Triggered-At';
 
 /** There is no `order_created`: a new order fires `order_pending_payment`, and `order_updated` fires on every change. */
-export const ORDER_EVENTS = [
-  'order_pending_payment',
-  'order_paid',
-  'order_updated',
-  'order_shipped',
-  'order_canceled',
-  'order_abandoned',
-] as const;
+export const ORDER_EVENTS = ['order_pending_payment', 'order_paid', 'order_updated', 'order_shipped', 'order_canceled', 'order_abandoned'] as const;
 export const PRODUCT_EVENTS = ['product_created', 'product_updated', 'product_deleted', 'product_stock_updated'] as const;
 
 export type JsOrderEvent = (typeof ORDER_EVENTS)[number];
@@ -34,53 +30,65 @@ export function isProductEvent(event: string): event is JsProductEvent {
   return (PRODUCT_EVENTS as readonly string[]).includes(event);
 }
 
-/** A body that is not the expected resource. Permanent: redelivery brings the same bytes. */
-export class WebhookPayloadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WebhookPayloadError';
+/** An event this service acts on; anything else is stored and ignored. */
+export function isKnownEvent(event: string): event is JsWebhookEvent {
+  return isOrderEvent(event) || isProductEvent(event);
+}
+
+/** What routing a delivery needs from its body. */
+export interface RoutingFields {
+  /** The order or product id, as digits; null when the body does not carry one we can read. */
+  resourceId: string | null;
+  /** An order body's `status_enum`, whatever its value (a new one must not matter); null when absent. */
+  statusEnum: string | null;
+  /** Why `resourceId` is null, in words for an operator. */
+  problem: string | null;
+}
+
+/** Ids are integers in the REST API and have been seen as strings in webhooks; both are accepted. */
+const MAX_ID_DIGITS = 20;
+const MAX_STATUS_LENGTH = 64;
+
+function readId(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (trimmed.length > 0 && trimmed.length <= MAX_ID_DIGITS && /^\d+$/.test(trimmed)) return trimmed.replace(/^0+(?=\d)/, '');
   }
+  return null;
 }
 
-/** A product webhook: always the id; the full product when the body carried one (not on `product_deleted`). */
-export interface JsProductWebhook {
-  id: number;
-  product: JsProduct | null;
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
-function asJson(input: unknown, what: string): unknown {
-  if (typeof input !== 'string') return input;
+/** `{"order":{...}}` as documented, or the resource itself (older or undocumented shapes). */
+function resourceOf(json: unknown, key: 'order' | 'product'): Record<string, unknown> | null {
+  const outer = asRecord(json);
+  if (!outer) return null;
+  return asRecord(outer[key]) ?? outer;
+}
+
+/**
+ * The routing fields of a known event's body (the raw text, already signature-checked). Never
+ * throws: a body that cannot be routed says why in `problem`.
+ */
+export function routingFieldsOf(event: JsWebhookEvent, body: string): RoutingFields {
+  let json: unknown;
   try {
-    return JSON.parse(input);
+    json = JSON.parse(body);
   } catch {
-    throw new WebhookPayloadError(`${what} webhook body is not JSON`);
+    return { resourceId: null, statusEnum: null, problem: 'the body is not JSON' };
   }
-}
-
-function summarise(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-}
-
-const OrderBody = z.object({ order: JsOrderSchema });
-const ProductId = z.looseObject({ id: z.number().int() });
-
-/** Accepts the parsed body or its JSON text (already signature-checked). */
-export function parseOrderWebhook(input: unknown): JsOrder {
-  const parsed = OrderBody.safeParse(asJson(input, 'order'));
-  if (!parsed.success) throw new WebhookPayloadError(`order webhook body is not {"order":{...}}: ${summarise(parsed.error)}`);
-  return parsed.data.order;
-}
-
-/** Accepts `{"product":{...}}` (documented) or the product itself; `product_deleted` may carry only the id. */
-export function parseProductWebhook(input: unknown): JsProductWebhook {
-  const json = asJson(input, 'product');
-  const inner =
-    typeof json === 'object' && json !== null && 'product' in json ? json.product : json;
-  const id = ProductId.safeParse(inner);
-  if (!id.success) throw new WebhookPayloadError(`product webhook body has no product id: ${summarise(id.error)}`);
-  const full = JsProductSchema.safeParse(inner);
-  return { id: id.data.id, product: full.success ? full.data : null };
+  const kind = isOrderEvent(event) ? 'order' : 'product';
+  const resource = resourceOf(json, kind);
+  if (!resource) return { resourceId: null, statusEnum: null, problem: `the body is not a JSON object with an ${kind}` };
+  const resourceId = readId(resource['id']);
+  const status = kind === 'order' ? resource['status_enum'] : undefined;
+  const statusEnum = typeof status === 'string' && status.trim() !== '' ? status.trim().slice(0, MAX_STATUS_LENGTH) : null;
+  return {
+    resourceId,
+    statusEnum,
+    problem: resourceId === null ? `the body has no readable ${kind} id (${kind}.id)` : null,
+  };
 }

@@ -29,11 +29,7 @@ export function signJumpsellerBody(rawBody: Uint8Array | string, hooksToken: str
   return digest(rawBody, hooksToken).toString('base64');
 }
 
-export function verifyJumpsellerSignature(
-  rawBody: Uint8Array | string,
-  header: string | null | undefined,
-  hooksToken: string,
-): void {
+export function verifyJumpsellerSignature(rawBody: Uint8Array | string, header: string | null | undefined, hooksToken: string): void {
   const value = header?.trim();
   if (!value) throw new WebhookSignatureError('missing');
   // Buffer.from(…, 'base64') silently skips junk, so check the alphabet before decoding.

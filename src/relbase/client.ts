@@ -6,18 +6,19 @@
 import { ApiError } from '../http/api-errors.js';
 import { createRateLimiter, type RateLimiter, type RateWindow } from '../http/rate-limiter.js';
 import type { DocumentRequest, RelbaseDocumentType } from './document-request.js';
-import { sameProductCode, sameRut } from './matching.js';
+import { samePlaceName, sameProductCode, sameRut } from './matching.js';
 import {
   customerSchema,
   documentSchema,
   envelopeSchema,
   listEnvelopeSchema,
+  placeSchema,
   productSchema,
   stockEntrySchema,
   unpagedListEnvelopeSchema,
   warehouseSchema,
 } from './schemas.js';
-import type { Customer, Document, PageMeta, Product, Warehouse } from './schemas.js';
+import type { Customer, Document, PageMeta, Place, Product, Warehouse } from './schemas.js';
 import { createRelbaseTransport } from './transport.js';
 import type { RelbaseRequestEvent } from './transport.js';
 
@@ -45,9 +46,11 @@ export interface CreateProductInput {
   price: number;
   description?: string;
   barcode?: string;
+  /** relBase's `tax_affected`: false creates an exempt product (no IVA); default true. */
+  taxAffected?: boolean;
 }
 
-export type UpdateProductInput = Partial<CreateProductInput> & { is_inventory?: boolean; tax_affected?: boolean };
+export type UpdateProductInput = Partial<Omit<CreateProductInput, 'taxAffected'>> & { is_inventory?: boolean; tax_affected?: boolean };
 
 export interface ProductImage {
   bytes: Uint8Array;
@@ -79,9 +82,33 @@ export interface ProductPage {
   nextPage: number | null;
 }
 
+/** One page of a lookup, with the exact matches on it; the caller walks the pages. */
+export interface MatchPage<T> {
+  matches: T[];
+  /** null on the last page. */
+  nextPage: number | null;
+}
+
+/**
+ * How one call is made. The single-call steps of the order workflow make one HTTP attempt per
+ * activity, so that every attempt is visible in the run's history and Temporal's retry policy
+ * (not a loop in here) decides what happens after a throttling answer.
+ */
+export interface CallOptions {
+  /** One HTTP attempt; a throttling answer (403/429) is thrown at once. */
+  singleAttempt?: boolean;
+  /**
+   * Runs once the rate limiter lets the request go, right before it is sent; throwing sends nothing.
+   * Document creation claims its right to send here (see activities/issuing-activities.ts).
+   */
+  beforeSend?: () => Promise<void>;
+  /** This call's timeout instead of the client's. */
+  timeoutMs?: number;
+}
+
 /** The relBase calls this project makes. Every failure is an `ApiError` with api 'relbase'. */
 export interface RelbaseClient {
-  searchProducts(query: string, page?: number): Promise<ProductPage>;
+  searchProducts(query: string, page?: number, options?: CallOptions): Promise<ProductPage>;
   /** The one product whose `code` is exactly `code`, or null; two such products is a validation error. */
   findProductByCode(code: string): Promise<Product | null>;
   getProduct(id: number): Promise<Product>;
@@ -91,10 +118,18 @@ export interface RelbaseClient {
   getStockByWarehouse(productId: number): Promise<WarehouseStock[]>;
   listWarehouses(): Promise<Warehouse[]>;
   findCustomerByRut(rut: string): Promise<Customer | null>;
-  createCustomer(input: CreateCustomerInput): Promise<Customer>;
-  createDocument(body: DocumentRequest): Promise<Document>;
+  /** One page of the customer search for a RUT, with the customers whose RUT is exactly it. */
+  findCustomersByRutPage(rut: string, page: number, options?: CallOptions): Promise<MatchPage<Customer>>;
+  createCustomer(input: CreateCustomerInput, options?: CallOptions): Promise<Customer>;
+  /** One page of relBase's cities (`GET /ciudades`), with those named `name` (accents, case and spacing ignored). */
+  findCitiesPage(name: string, page: number, options?: CallOptions): Promise<MatchPage<Place>>;
+  /** One page of a city's comunas (`GET /comunas?city_id=`), with those named `name`. */
+  findCommunesPage(cityId: number, name: string, page: number, options?: CallOptions): Promise<MatchPage<Place>>;
+  createDocument(body: DocumentRequest, options?: CallOptions): Promise<Document>;
   /** Every document whose `label_value` is exactly `labelValue` (oldest and newest alike). */
   findDocumentsByLabel(labelValue: string, typeDocument?: RelbaseDocumentType): Promise<Document[]>;
+  /** One page of the document search for a label, with the documents whose `label_value` is exactly it. */
+  findDocumentsByLabelPage(labelValue: string, page: number, options?: CallOptions): Promise<MatchPage<Document>>;
   getDocument(id: number): Promise<Document>;
 }
 
@@ -117,6 +152,8 @@ const productEnvelope = envelopeSchema(productSchema);
 const productList = listEnvelopeSchema('products', productSchema);
 const customerList = listEnvelopeSchema('customers', customerSchema);
 const documentList = listEnvelopeSchema('dtes', documentSchema);
+const cityList = listEnvelopeSchema('cities', placeSchema);
+const communeList = listEnvelopeSchema('communes', placeSchema);
 const documentEnvelope = envelopeSchema(documentSchema);
 
 export function createRelbaseClient(opts: RelbaseClientOptions): RelbaseClient {
@@ -132,9 +169,31 @@ export function createRelbaseClient(opts: RelbaseClientOptions): RelbaseClient {
     throttleBackoffMs: opts.throttleBackoffMs ?? 250,
   });
 
-  async function searchProducts(query: string, page = 1): Promise<ProductPage> {
-    const answer = await request({ method: 'GET', path: '/productos', query: { query, page }, schema: productList });
+  async function searchProducts(query: string, page = 1, options: CallOptions = {}): Promise<ProductPage> {
+    const answer = await request({ method: 'GET', path: '/productos', query: { query, page }, schema: productList, ...options });
     return { products: answer.data.products, nextPage: nextPageOf(answer.meta) };
+  }
+
+  async function findCustomersByRutPage(rut: string, page: number, options: CallOptions = {}): Promise<MatchPage<Customer>> {
+    // Queried without dots, as the SII writes it; the exact check ignores dots on both sides.
+    const wanted = rut.replace(/[.\s]/g, '');
+    const answer = await request({ method: 'GET', path: '/clientes', query: { query: wanted, page }, schema: customerList, ...options });
+    return { matches: answer.data.customers.filter((c) => sameRut(c.rut, rut)), nextPage: nextPageOf(answer.meta) };
+  }
+
+  async function findDocumentsByLabelPage(labelValue: string, page: number, options: CallOptions & { typeDocument?: RelbaseDocumentType } = {}): Promise<MatchPage<Document>> {
+    const { typeDocument, ...call } = options;
+    const answer = await request({
+      method: 'GET',
+      path: '/dtes',
+      query: { type_document: typeDocument, query: labelValue, page },
+      schema: documentList,
+      ...call,
+    });
+    return {
+      matches: answer.data.dtes.filter((d) => d.label_value === labelValue && (typeDocument === undefined || d.type_document === typeDocument)),
+      nextPage: nextPageOf(answer.meta),
+    };
   }
 
   return {
@@ -160,7 +219,8 @@ export function createRelbaseClient(opts: RelbaseClientOptions): RelbaseClient {
     },
 
     async createProduct(input) {
-      const json = { ...input, is_inventory: true, tax_affected: true };
+      const { taxAffected, ...fields } = input;
+      const json = { ...fields, is_inventory: true, tax_affected: taxAffected ?? true };
       const answer = await request({ method: 'POST', path: '/productos', json, schema: productEnvelope });
       return answer.data;
     },
@@ -196,46 +256,49 @@ export function createRelbaseClient(opts: RelbaseClientOptions): RelbaseClient {
     },
 
     async findCustomerByRut(rut) {
-      // Queried without dots, as the SII writes it; the exact check below ignores dots on both sides.
-      const wanted = rut.replace(/[.\s]/g, '');
       const matches: Customer[] = [];
       await walkPages(async (page) => {
-        const answer = await request({ method: 'GET', path: '/clientes', query: { query: wanted, page }, schema: customerList });
-        matches.push(...answer.data.customers.filter((c) => sameRut(c.rut, rut)));
-        return nextPageOf(answer.meta);
+        const found = await findCustomersByRutPage(rut, page);
+        matches.push(...found.matches);
+        return found.nextPage;
       });
       // Several records for one RUT happen (typed twice by hand); the oldest is the one in use.
       return matches.sort((a, b) => a.id - b.id)[0] ?? null;
     },
 
-    async createCustomer(input) {
-      const answer = await request({ method: 'POST', path: '/clientes', json: input, schema: envelopeSchema(customerSchema) });
+    findCustomersByRutPage,
+
+    async createCustomer(input, options = {}) {
+      const answer = await request({ method: 'POST', path: '/clientes', json: input, schema: envelopeSchema(customerSchema), ...options });
       return answer.data;
     },
 
-    async createDocument(body) {
-      const answer = await request({ method: 'POST', path: '/dtes', json: body, schema: documentEnvelope });
+    async findCitiesPage(name, page, options = {}) {
+      const answer = await request({ method: 'GET', path: '/ciudades', query: { page }, schema: cityList, ...options });
+      return { matches: answer.data.cities.filter((c) => samePlaceName(c.name, name)), nextPage: nextPageOf(answer.meta) };
+    },
+
+    async findCommunesPage(cityId, name, page, options = {}) {
+      const answer = await request({ method: 'GET', path: '/comunas', query: { city_id: cityId, page }, schema: communeList, ...options });
+      return { matches: answer.data.communes.filter((c) => samePlaceName(c.name, name)), nextPage: nextPageOf(answer.meta) };
+    },
+
+    async createDocument(body, options = {}) {
+      const answer = await request({ method: 'POST', path: '/dtes', json: body, schema: documentEnvelope, ...options });
       return answer.data;
     },
 
     async findDocumentsByLabel(labelValue, typeDocument) {
       const matches: Document[] = [];
       await walkPages(async (page) => {
-        const answer = await request({
-          method: 'GET',
-          path: '/dtes',
-          query: { type_document: typeDocument, query: labelValue, page },
-          schema: documentList,
-        });
-        matches.push(
-          ...answer.data.dtes.filter(
-            (d) => d.label_value === labelValue && (typeDocument === undefined || d.type_document === typeDocument),
-          ),
-        );
-        return nextPageOf(answer.meta);
+        const found = await findDocumentsByLabelPage(labelValue, page, typeDocument === undefined ? {} : { typeDocument });
+        matches.push(...found.matches);
+        return found.nextPage;
       });
       return matches;
     },
+
+    findDocumentsByLabelPage: (labelValue, page, options) => findDocumentsByLabelPage(labelValue, page, options),
 
     async getDocument(id) {
       const answer = await request({ method: 'GET', path: `/dtes/${id}`, schema: documentEnvelope });

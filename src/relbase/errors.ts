@@ -29,21 +29,15 @@ export function relbaseMessageOf(bodyText: string): string | null {
 }
 
 /** The error for a non-2xx answer that is final (throttling retries, if any, are already spent). */
-export function errorForStatus(
-  method: string,
-  path: string,
-  status: number,
-  bodyText: string,
-  throttleRetries: number,
-): ApiError {
+export function errorForStatus(method: string, path: string, status: number, bodyText: string, throttleRetries: number): ApiError {
   const where = `${method} ${path} answered ${status}`;
   const detail = relbaseMessageOf(bodyText);
   if (status === 403) {
+    const tried = throttleRetries > 0 ? ` after ${throttleRetries} throttling retries` : '';
     return new ApiError(
       'relbase',
       'auth',
-      `${where} after ${throttleRetries} throttling retries; a 403 that persists means the tokens lack access` +
-        (detail ? `: ${detail}` : ''),
+      `${where}${tried}; relBase answers 403 when throttling, and a 403 that persists means the tokens lack access` + (detail ? `: ${detail}` : ''),
       status,
     );
   }

@@ -16,3 +16,18 @@ export function normaliseRut(rut: string): string {
 export function sameRut(a: string, b: string): boolean {
   return normaliseRut(a) === normaliseRut(b);
 }
+
+/** A place name as people type it: accents, case, punctuation and spacing ignored ("Ñuñoa" = "nunoa", "Viña del Mar" = "VINA DEL  MAR"). */
+export function normalisePlaceName(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+export function samePlaceName(a: string, b: string): boolean {
+  const wanted = normalisePlaceName(b);
+  return wanted !== '' && normalisePlaceName(a) === wanted;
+}

@@ -90,6 +90,17 @@ export const warehouseSchema = z.looseObject({
 });
 export type Warehouse = z.infer<typeof warehouseSchema>;
 
+/**
+ * A city (`GET /ciudades`) or comuna (`GET /comunas?city_id=`), whose ids a customer's address
+ * carries. The endpoints are known [S]; the answer's shape (`data.cities[]` / `data.communes[]` of
+ * `{id, name}`, paged like the other lists) is ASSUMED, like the customer create that uses the ids.
+ */
+export const placeSchema = z.looseObject({
+  id: z.number().int(),
+  name: z.string(),
+});
+export type Place = z.infer<typeof placeSchema>;
+
 export const customerSchema = z.looseObject({
   id: z.number().int(),
   rut: z.string(),
@@ -109,6 +120,8 @@ export const documentLineSchema = z.looseObject({
   quantity: orNull(numeric),
   price: orNull(numeric),
   discount: orNull(numeric),
+  /** false for an exento line; null when relBase does not say (the product's own flag applies). */
+  tax_affected: orNull(z.boolean()),
 });
 export type DocumentLine = z.infer<typeof documentLineSchema>;
 
@@ -120,14 +133,29 @@ export const documentSchema = z.looseObject({
   label_value: orNull(z.string()),
   comment: orNull(z.string()),
   customer_id: orNull(z.number().int()),
+  /** The document's date, yyyy-mm-dd: a credit note's reference repeats it (`date_ref`). */
+  start_date: orNull(z.string()),
+  /** The warehouse its stock moved in; null when relBase does not say. */
+  ware_house_id: orNull(z.number().int()),
+  /** Whether its line prices include IVA; null when relBase does not say. */
+  mnt_bruto: orNull(z.boolean()),
   amount_neto: numeric,
   amount_iva: numeric,
+  /** The exempt lines' total; not in every answer seen (then not compared). */
+  amount_exempt: orNull(numeric),
   amount_total: numeric,
   /** e.g. 'sent_sii' (emitted, SII answer pending), 'accepted', 'cancel'; null for notas de venta. */
   sii_status: orNull(z.string()),
+  /** The status's human name; for a rejection ASSUMED to carry the SII's reason (domain/sii-status.ts). */
+  sii_status_name: orNull(z.string()),
   pdf_file: orNull(z.looseObject({ url: orNull(z.string()) })),
   products: z
     .array(documentLineSchema)
+    .nullish()
+    .transform((v) => v ?? []),
+  /** The boleta or factura made from a nota de venta (relbase-api.md A4); empty when none or not said. */
+  dte_children: z
+    .array(z.looseObject({ id: z.number().int(), folio: orNull(z.number().int()), type_document: z.number().int() }))
     .nullish()
     .transform((v) => v ?? []),
 });

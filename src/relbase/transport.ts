@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { RateLimiter } from '../http/rate-limiter.js';
+import { readTextCapped, ResponseTooLargeError } from '../http/response-body.js';
 import { badResponseError, errorForStatus, isThrottlingStatus, networkError, timeoutError } from './errors.js';
 
 /** One attempt, reported to `onRequest` (status null when no answer arrived). Never carries tokens. */
@@ -35,6 +36,19 @@ export interface RelbaseRequest<S extends z.ZodType> {
   json?: unknown;
   form?: FormData;
   schema: S;
+  /**
+   * One HTTP attempt: a throttling answer is thrown at once (after pausing the shared limiter), so
+   * the caller's own retry policy (Temporal's) decides, and a create is never sent twice from here.
+   */
+  singleAttempt?: boolean;
+  /**
+   * Runs once the rate limiter lets the request go, right before it is sent; when it throws, nothing
+   * is sent and its error is the request's. Whatever it checks holds at the moment of sending, not at
+   * the moment the caller asked (a request may wait in the limiter).
+   */
+  beforeSend?: () => Promise<void>;
+  /** This request's timeout instead of the client's. */
+  timeoutMs?: number;
 }
 
 /** Backoff doubles from the base but never past this, so a persisting 403 fails in bounded time. */
@@ -59,25 +73,32 @@ export function createRelbaseTransport(opts: RelbaseTransportOptions): RelbaseTr
       Accept: 'application/json',
     };
     let body: string | FormData | undefined;
-    if (req.form) body = req.form; // fetch sets the multipart content type with its boundary
+    if (req.form)
+      body = req.form; // fetch sets the multipart content type with its boundary
     else if (req.json !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(req.json);
     }
 
     await opts.limiter.acquire();
+    await req.beforeSend?.();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+    const timeoutMs = req.timeoutMs ?? opts.timeoutMs;
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     const started = Date.now();
     let status: number | null = null;
     try {
       // The timer covers reading the body too: a server may send headers and then stall.
       const res = await opts.fetch(url, { method: req.method, headers, body, signal: controller.signal });
       status = res.status;
-      const text = await res.text();
+      // Capped: a server (or something pretending to be relBase) cannot make this process buffer without limit.
+      const text = await readTextCapped(res);
       return { status: res.status, text };
     } catch (err) {
-      if (controller.signal.aborted) throw timeoutError(req.method, req.path, opts.timeoutMs);
+      // Too large is an answer we cannot read, not a network failure; for a create it stays an unknown
+      // outcome (the status is a 2xx or none), so the order looks for its document before creating again.
+      if (err instanceof ResponseTooLargeError) throw badResponseError(req.method, req.path, status ?? 0, err.message);
+      if (controller.signal.aborted) throw timeoutError(req.method, req.path, timeoutMs);
       throw networkError(req.method, req.path, err);
     } finally {
       clearTimeout(timer);
@@ -86,20 +107,21 @@ export function createRelbaseTransport(opts: RelbaseTransportOptions): RelbaseTr
   }
 
   return async function request<S extends z.ZodType>(req: RelbaseRequest<S>): Promise<z.output<S>> {
-    let retriesLeft = opts.throttleRetries;
+    const throttleRetries = req.singleAttempt ? 0 : opts.throttleRetries;
+    let retriesLeft = throttleRetries;
     let backoff = opts.throttleBackoffMs;
     for (;;) {
       const { status, text } = await attempt(req);
+      // Hold every caller sharing this limiter, not just this one: the limit is per account.
+      if (isThrottlingStatus(status)) opts.limiter.pauseUntil(Date.now() + backoff);
       if (isThrottlingStatus(status) && retriesLeft > 0) {
         retriesLeft--;
-        // Hold every caller sharing this limiter, not just this one: the limit is per account.
-        opts.limiter.pauseUntil(Date.now() + backoff);
         await sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         continue;
       }
       if (status < 200 || status >= 300) {
-        throw errorForStatus(req.method, req.path, status, redactTokens(text), opts.throttleRetries);
+        throw errorForStatus(req.method, req.path, status, redactTokens(text), throttleRetries);
       }
       return parseAnswer(req, status, text);
     }

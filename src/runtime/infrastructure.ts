@@ -19,7 +19,12 @@ export interface Infrastructure {
   stop(): Promise<void>;
 }
 
-export async function startInfrastructure(config: Config, logger: Logger, pathEnv: string | undefined): Promise<Infrastructure> {
+export interface InfrastructureOptions {
+  /** The codec endpoint the embedded Web UI decodes payloads with. */
+  uiCodecEndpoint?: string;
+}
+
+export async function startInfrastructure(config: Config, logger: Logger, pathEnv: string | undefined, options: InfrastructureOptions = {}): Promise<Infrastructure> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
@@ -43,6 +48,7 @@ export async function startInfrastructure(config: Config, logger: Logger, pathEn
         uiPort: config.temporal.uiPort,
         namespace: config.temporal.namespace,
         dbFile: join(config.dataDir, 'temporal', 'temporal.sqlite'),
+        ...(options.uiCodecEndpoint ? { uiCodecEndpoint: options.uiCodecEndpoint } : {}),
       });
       stops.push(() => dev.stop());
       temporalAddress = dev.address;

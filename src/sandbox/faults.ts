@@ -42,11 +42,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * @param throttleAnswer  builds the API's own throttling answer (429 for Jumpseller, 403 for relBase)
  * @param random  injectable for deterministic tests
  */
-export function faultMiddleware(
-  state: { faults: Faults; counters: FaultCounters },
-  throttleAnswer: () => Response,
-  random: () => number = Math.random,
-): MiddlewareHandler {
+export function faultMiddleware(state: { faults: Faults; counters: FaultCounters }, throttleAnswer: () => Response, random: () => number = Math.random): MiddlewareHandler {
   return async (c, next) => {
     const f = state.faults;
     if (f.hangMs > 0) await sleep(f.hangMs);
@@ -60,9 +56,7 @@ export function faultMiddleware(
       return c.json({ message: 'injected failure' }, 503);
     }
     const path = new URL(c.req.url).pathname;
-    const rule = f.commitThenFail.find(
-      (r) => r.remaining > 0 && r.method === c.req.method && path.startsWith(r.pathPrefix),
-    );
+    const rule = f.commitThenFail.find((r) => r.remaining > 0 && r.method === c.req.method && path.startsWith(r.pathPrefix));
     await next();
     if (rule && c.res.status < 300) {
       rule.remaining--;

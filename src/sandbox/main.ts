@@ -1,12 +1,12 @@
 /** `npm run sandbox`: only the two simulators, with the demo catalogue, printing how to point the service at them. */
 import { ConfigError, loadConfig } from '../config.js';
-import { createLogger } from '../observability/logger.js';
+import { createProcessLogger } from '../observability/logger.js';
 import { onShutdownSignal } from '../runtime/shutdown.js';
 import { startSandbox } from './demo.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createProcessLogger(config.logLevel, config.logFormat);
   const sandbox = await startSandbox(config, logger);
   const s = sandbox.store;
   process.stdout.write(

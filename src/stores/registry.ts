@@ -4,20 +4,21 @@
  * and process so each store's rate limiters are shared by every activity in that process.
  *
  * Single-store mode takes credentials from the configuration; installed (OAuth) stores take theirs
- * from their row, sealed with SECRETS_KEY, with access tokens refreshed by `oauth.tokens`. Settings
+ * from their row, sealed with the SECRETS_KEY keyring, with access tokens refreshed by `oauth.tokens`. Settings
  * always come from the database.
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { findStore, listStoreCodes } from '../db/stores-repository.js';
-import type { RateWindow } from '../http/rate-limiter.js';
+import type { RateLimiter, RateWindow } from '../http/rate-limiter.js';
 import { createRateLimiter } from '../http/rate-limiter.js';
 import { createJumpsellerClient, type JumpsellerClient } from '../jumpseller/client.js';
 import { createRelbaseClient, type RelbaseClient } from '../relbase/client.js';
 import { ApiError } from '../http/api-errors.js';
 import type { Store } from '../db/schema.js';
-import { hooksTokenContext, openCredentials, withRefreshOn401, type AccessTokenSource } from './oauth-tokens.js';
+import { hooksTokenContext, openCredentials, type AccessTokenSource } from './oauth-tokens.js';
 import { openSecret } from './secrets.js';
+import type { Keyring } from '../crypto/keyring.js';
 import { readSettings, type StoreSettings } from './settings.js';
 
 export interface StoreCredentials {
@@ -45,6 +46,14 @@ export interface StoreRegistry {
   codes(): Promise<string[]>;
 }
 
+/**
+ * Every API call is made by an activity, and a throttling answer goes back to Temporal's retry
+ * (src/activities/failures.ts) with the delay the API asked for, so the clients never retry one
+ * themselves: an activity stays one HTTP call, and its retries show in its history. The clients'
+ * limiters still pace the calls of one process.
+ */
+const SINGLE_CALL = { relbase: { throttleRetries: 0 }, jumpseller: { maxThrottleRetries: 0 } } as const;
+
 export interface StoreRegistryOptions {
   db: Db;
   jumpsellerApiUrl: string;
@@ -52,12 +61,14 @@ export interface StoreRegistryOptions {
   /** Stores configured through variables. */
   configured: StoreCredentials[];
   /** Installed (OAuth) stores; without it only configured stores exist. */
-  oauth?: { secretsKey: Buffer; tokens: AccessTokenSource };
+  oauth?: { secretsKeyring: Keyring; tokens: AccessTokenSource };
   /**
    * The configured stores' client limiters. Default: the published limits (Jumpseller 20/s and
    * 800/min, relBase 7/s); tests against simulators configured with higher limits raise them.
    */
   rateLimits?: { jumpseller?: RateWindow[]; relbase?: RateWindow[] };
+  /** The configured stores' relBase limiter itself (tests hold it to keep calls waiting); wins over `rateLimits.relbase`. */
+  relbaseLimiter?: RateLimiter;
 }
 
 export function createStoreRegistry(o: StoreRegistryOptions): StoreRegistry {
@@ -69,15 +80,17 @@ export function createStoreRegistry(o: StoreRegistryOptions): StoreRegistry {
     if (!c) {
       c = {
         jumpseller: createJumpsellerClient({
+          ...SINGLE_CALL.jumpseller,
           baseUrl: o.jumpsellerApiUrl,
           auth: { kind: 'basic', login: creds.jumpsellerLogin, authToken: creds.jumpsellerAuthToken },
           ...(o.rateLimits?.jumpseller ? { limiter: createRateLimiter(o.rateLimits.jumpseller) } : {}),
         }),
         relbase: createRelbaseClient({
+          ...SINGLE_CALL.relbase,
           baseUrl: o.relbaseApiUrl,
           userToken: creds.relbaseUserToken,
           companyToken: creds.relbaseCompanyToken,
-          ...(o.rateLimits?.relbase ? { limiter: createRateLimiter(o.rateLimits.relbase) } : {}),
+          ...(o.relbaseLimiter ? { limiter: o.relbaseLimiter } : o.rateLimits?.relbase ? { limiter: createRateLimiter(o.rateLimits.relbase) } : {}),
         }),
       };
       clients.set(creds.code, c);
@@ -92,24 +105,29 @@ export function createStoreRegistry(o: StoreRegistryOptions): StoreRegistry {
     const code = row.code;
     let jumpseller = jumpsellerOAuthClients.get(code);
     if (!jumpseller) {
-      const client = createJumpsellerClient({
+      // A 401 gets a newer token and another try, inside the transport (see oauth-tokens.ts).
+      jumpseller = createJumpsellerClient({
+        ...SINGLE_CALL.jumpseller,
         baseUrl: o.jumpsellerApiUrl,
-        auth: { kind: 'bearer', getAccessToken: () => oauth.tokens.accessToken(code) },
+        auth: {
+          kind: 'bearer',
+          getAccessToken: () => oauth.tokens.accessToken(code),
+          tokenRejected: (token) => oauth.tokens.refreshAfterRejection(code, token),
+        },
       });
-      jumpseller = withRefreshOn401(client, () => oauth.tokens.refreshAfterRejection(code, undefined));
       jumpsellerOAuthClients.set(code, jumpseller);
     }
-    const creds = openCredentials(oauth.secretsKey, code, row.credentials_sealed!);
+    const creds = openCredentials(oauth.secretsKeyring, code, row.credentials_sealed!);
     // Keyed by the tokens' digest: an operator changing them (in another process) gets a new client.
     const rbKey = creds.relbase ? `${code}:${createHash('sha256').update(`${creds.relbase.userToken}\n${creds.relbase.companyToken}`).digest('hex')}` : `${code}:none`;
     let relbase = relbaseOAuthClients.get(rbKey);
     if (!relbase) {
       relbase = creds.relbase
-        ? createRelbaseClient({ baseUrl: o.relbaseApiUrl, userToken: creds.relbase.userToken, companyToken: creds.relbase.companyToken })
+        ? createRelbaseClient({ ...SINGLE_CALL.relbase, baseUrl: o.relbaseApiUrl, userToken: creds.relbase.userToken, companyToken: creds.relbase.companyToken })
         : relbaseNotConnected(code);
       relbaseOAuthClients.set(rbKey, relbase);
     }
-    return { code, hooksToken: openSecret(oauth.secretsKey, row.hooks_token_sealed!, hooksTokenContext(code)), settings: readSettings(row.settings), jumpseller, relbase };
+    return { code, hooksToken: openSecret(oauth.secretsKeyring, row.hooks_token_sealed!, hooksTokenContext(code)), settings: readSettings(row.settings), jumpseller, relbase };
   }
 
   const isOAuthRow = (row: Store | undefined): row is Store =>
@@ -128,7 +146,7 @@ export function createStoreRegistry(o: StoreRegistryOptions): StoreRegistry {
       if (creds) return creds.hooksToken;
       if (!o.oauth) return undefined;
       const row = await findStore(o.db, code);
-      return isOAuthRow(row) ? openSecret(o.oauth.secretsKey, row.hooks_token_sealed!, hooksTokenContext(code)) : undefined;
+      return isOAuthRow(row) ? openSecret(o.oauth.secretsKeyring, row.hooks_token_sealed!, hooksTokenContext(code)) : undefined;
     },
     async codes() {
       const active = await listStoreCodes(o.db);

@@ -14,7 +14,19 @@ export const storeSettingsSchema = z.object({
   /** relBase warehouse whose stock is pushed to the shop and that documents take stock from. */
   warehouseId: z.number().int().positive().nullable().default(null),
   channelId: z.number().int().positive().nullable().default(null),
+  /** relBase payment type (`type_payment_id`) for payment methods not in paymentTypeIdsByMethod. */
   paymentTypeId: z.number().int().positive().nullable().default(null),
+  /**
+   * Jumpseller payment method name ("Webpay Plus", "Transferencia bancaria") → relBase payment type
+   * id; names match regardless of accents, case and spacing (domain resolvePaymentTypeId).
+   */
+  paymentTypeIdsByMethod: z.record(z.string().trim().min(1).max(100), z.number().int().positive()).default({}),
+  /**
+   * A factura is issued in net prices and the SII adds IVA = round(neto × 0.19), so about one gross
+   * total in six cannot be reached to the peso: `hold` such an order for an operator, or issue the
+   * factura `one_peso_below` the payment.
+   */
+  unreachableFacturaTotal: z.enum(['hold', 'one_peso_below']).default('hold'),
   /** relBase product code used for the shipping line. */
   shippingProductCode: z.string().min(1).max(50).default('ENVIO'),
   /** Checkout custom field ids, matched before labels (set by install). */
@@ -29,6 +41,38 @@ export const storeSettingsSchema = z.object({
   stockSyncEnabled: z.boolean().default(true),
   stockDebounceMs: z.number().int().min(0).max(600_000).default(2000),
   reconcileIntervalMinutes: z.number().int().min(1).max(10_080).default(60),
+  /** Minutes between paid-order reconciles: how long a paid order whose webhooks were lost may wait. */
+  orderReconcileIntervalMinutes: z.number().int().min(1).max(1440).default(15),
+  /** Days of orders (by creation) each paid-order reconcile looks at, so late payments are caught too. */
+  orderReconcileLookbackDays: z.number().int().min(1).max(31).default(3),
+  /**
+   * Days of orders (by creation) in which each paid-order reconcile also looks for cancellations whose
+   * webhook never arrived: an issued order Jumpseller lists as canceled gets its credit note. 0: off.
+   * Orders carry no update time, so the listing reaches back by creation: cancellations come later.
+   */
+  orderReconcileCancellationDays: z.number().int().min(0).max(31).default(31),
+  /**
+   * How long after a create with an unknown outcome (timeout, lost answer) could last have been in
+   * flight the order keeps looking for its document before it may create it again: the longest a
+   * late commit in relBase may take without making a second document.
+   */
+  documentSettleSeconds: z.number().int().min(10).max(86_400).default(300),
+  /**
+   * Look for the document in relBase before the first create even when the database says no create
+   * was ever sent. That proof fails when the database was restored from a backup older than the
+   * order's first create: turn this on after such a restore (it costs one relBase call per document).
+   */
+  alwaysLookFirst: z.boolean().default(false),
+  /**
+   * When Jumpseller cancels an order whose boleta or factura is issued, issue a nota de crédito (61)
+   * annulling it. Off: the order shows the cancellation and an operator credits it by hand.
+   */
+  creditNoteOnCancel: z.boolean().default(true),
+  /**
+   * Seconds after issuing of the first look at the document's SII status in relBase; the waits then
+   * double (up to 6 h) for 3 days (domain/sii-status.ts). The SII usually answers within minutes.
+   */
+  siiStatusFirstCheckSeconds: z.number().int().min(1).max(86_400).default(300),
 });
 
 export type StoreSettings = z.infer<typeof storeSettingsSchema>;

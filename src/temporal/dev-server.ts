@@ -19,6 +19,8 @@ export interface DevServerOptions {
   namespace: string;
   /** Undefined: in memory (tests). */
   dbFile: string | undefined;
+  /** The Web UI decodes payloads through this remote codec endpoint (Temporal's codec protocol). */
+  uiCodecEndpoint?: string;
   startupTimeoutMs?: number;
 }
 
@@ -42,8 +44,10 @@ function serverArgs(o: DevServerOptions, ip: string): string[] {
   args.push('--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1');
   args.push('--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1');
   if (o.dbFile) args.push('--db-filename', o.dbFile);
-  if (o.uiPort !== undefined) args.push('--ui-port', String(o.uiPort), '--ui-ip', ip);
-  else args.push('--headless');
+  if (o.uiPort !== undefined) {
+    args.push('--ui-port', String(o.uiPort), '--ui-ip', ip);
+    if (o.uiCodecEndpoint) args.push('--ui-codec-endpoint', o.uiCodecEndpoint);
+  } else args.push('--headless');
   for (const sa of searchAttributeFlags()) args.push('--search-attribute', `${sa.name}=${sa.type}`);
   return args;
 }
@@ -124,7 +128,10 @@ async function startWithSdkDownload(o: DevServerOptions, ip: string): Promise<De
       namespace: o.namespace,
       ...(o.uiPort !== undefined ? { uiPort: o.uiPort } : {}),
       ...(o.dbFile ? { dbFilename: o.dbFile } : {}),
-      extraArgs: searchAttributeFlags().flatMap((sa) => ['--search-attribute', `${sa.name}=${sa.type}`]),
+      extraArgs: [
+        ...searchAttributeFlags().flatMap((sa) => ['--search-attribute', `${sa.name}=${sa.type}`]),
+        ...(o.uiPort !== undefined && o.uiCodecEndpoint ? ['--ui-codec-endpoint', o.uiCodecEndpoint] : []),
+      ],
     },
   });
   return {

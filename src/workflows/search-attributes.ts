@@ -12,8 +12,12 @@ export const MissingSkus = defineSearchAttributeKey('MissingSkus', SearchAttribu
 export const DocumentType = defineSearchAttributeKey('DocumentType', SearchAttributeType.KEYWORD);
 export const DocumentFolio = defineSearchAttributeKey('DocumentFolio', SearchAttributeType.KEYWORD);
 export const SyncProgress = defineSearchAttributeKey('SyncProgress', SearchAttributeType.KEYWORD);
+/** Folios of the notas de crédito (61) issued for the order's document. */
+export const CreditNoteFolios = defineSearchAttributeKey('CreditNoteFolios', SearchAttributeType.KEYWORD_LIST);
+/** relBase's last `sii_status` of the order's issued document (sent_sii, accepted, rejected, …). */
+export const SiiStatus = defineSearchAttributeKey('SiiStatus', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [StoreCode, OrderState, OrderNumber, MissingSkus, DocumentType, DocumentFolio, SyncProgress];
+export const ALL_SEARCH_ATTRIBUTES = [StoreCode, OrderState, OrderNumber, MissingSkus, DocumentType, DocumentFolio, SyncProgress, CreditNoteFolios, SiiStatus];
 
 /** `Name=Type` as the dev server's `--search-attribute` flag and `operator search-attribute create` spell them. */
 export function searchAttributeFlags(): { name: string; type: string }[] {

@@ -17,9 +17,10 @@ export function relbaseQueue(storeCode: string): string {
 
 /**
  * Server-side activity rates per API queue, at or just under each API's published limit (Jumpseller 20/s
- * per store, relBase about 7/s). The queue rate counts activities, not calls (an activity makes up to
- * two relBase calls), and its token bucket lets a burst through after an idle spell, so on its own it
- * cannot hold a call rate across processes: with several worker processes one of them at a time
+ * per store, relBase about 7/s). The queue rate counts activities, not calls (the order's issuing
+ * steps make one relBase call each, product and stock activities may make more), and its token
+ * bucket lets a burst through after an idle spell, so on its own it cannot hold a call rate across
+ * processes: with several worker processes one of them at a time
  * serves a store's API queues (src/runtime/api-lease.ts), and that process's client limiters, exactly
  * the APIs' limits, pace the calls. The queue rate keeps the backlog in Temporal, where it is durable
  * and visible. relBase is the bottleneck of every sync, so its queue rate is its limit itself: the

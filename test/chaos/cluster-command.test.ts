@@ -42,13 +42,20 @@ beforeAll(async () => {
   uiUrl = `http://127.0.0.1:${ports.ui}`;
   apiUrl = `http://127.0.0.1:${ports.api}`;
   flags = [
-    '--workers', '1',
-    '--temporal-port', String(ports.frontend),
-    '--ui-port', String(ports.ui),
-    '--api-port', String(ports.api),
-    '--temporal-db', temporalDb,
-    '--database-url', `${adminUrl.replace(/\/[^/]*$/, '')}/${appDb}`,
-    '--data-dir', dataDir,
+    '--workers',
+    '1',
+    '--temporal-port',
+    String(ports.frontend),
+    '--ui-port',
+    String(ports.ui),
+    '--api-port',
+    String(ports.api),
+    '--temporal-db',
+    temporalDb,
+    '--database-url',
+    `${adminUrl.replace(/\/[^/]*$/, '')}/${appDb}`,
+    '--data-dir',
+    dataDir,
   ];
   // What a user's shell would have, plus the store's documented variables (pointed at the simulators).
   const { PATH, HOME } = process.env;
@@ -136,7 +143,12 @@ it('npm run cluster: a paid order becomes a boleta, the Web UI lists its run wit
   const body = JSON.stringify({ order: orderJson(js.sim.state.orders.get(order.id)!, 'webhook') });
   const delivered = await fetch(`${apiUrl}/webhooks/jumpseller`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'jumpseller-event': 'order_paid', 'jumpseller-store-code': storeCode, 'jumpseller-hmac-sha256': signJumpsellerBody(body, js.sim.hooksToken) },
+    headers: {
+      'content-type': 'application/json',
+      'jumpseller-event': 'order_paid',
+      'jumpseller-store-code': storeCode,
+      'jumpseller-hmac-sha256': signJumpsellerBody(body, js.sim.hooksToken),
+    },
     body,
   });
   expect(delivered.status).toBe(200);

@@ -71,6 +71,18 @@ function readContract(target: () => { client: JumpsellerClient; login: string; a
     expect(again.products.length).toBe(order.products.length);
   });
 
+  it('listOrderRefsByDate lists paid orders of a range of days, each with its id and creation date', async () => {
+    const { client } = target();
+    const today = new Date();
+    const day = (offset: number) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+    const page = await client.listOrderRefsByDate({ page: 1, limit: 100, status: 'paid', initialDate: day(-30), finalDate: day(1) });
+    expect(page.received).toBe(page.orders.length + page.unreadable);
+    for (const o of page.orders) {
+      expect(Number.isInteger(o.id)).toBe(true);
+      if (o.status_enum !== null) expect(o.status_enum).toBe('paid');
+    }
+  });
+
   it('listHooks and listCheckoutCustomFields answer lists', async () => {
     const { client } = target();
     expect(Array.isArray(await client.listHooks())).toBe(true);
@@ -156,6 +168,19 @@ describe('Jumpseller client against the simulator', () => {
     expect(pending).toHaveLength(6);
   });
 
+  it('lists paid orders by creation day with listOrderRefsByDate, only their refs', async () => {
+    const order = running.sim.placeOrder({ lines: [{ productId: 1002, qty: 1 }] });
+    running.sim.payOrder(order.id);
+    const today = new Date().toISOString().slice(0, 10);
+    const around = await client.listOrderRefsByDate({ page: 1, limit: 100, status: 'paid', initialDate: '2000-01-01', finalDate: '2100-01-01' });
+    expect(around.orders.map((o) => o.id)).toContain(order.id);
+    expect(around.orders.find((o) => o.id === order.id)).toEqual({ id: order.id, created_at: order.created_at, status_enum: 'paid' });
+    expect(around).toMatchObject({ unreadable: 0, received: around.orders.length });
+    const past = await client.listOrderRefsByDate({ page: 1, limit: 100, status: 'paid', initialDate: '2000-01-01', finalDate: '2000-01-02' });
+    expect(past).toEqual({ orders: [], received: 0, unreadable: 0 });
+    await expect(client.listOrderRefsByDate({ page: 1, limit: 100, status: 'paid', initialDate: today, finalDate: 'tomorrow' })).rejects.toThrow(/finalDate must be YYYY-MM-DD/);
+  });
+
   it('getOrder unwraps an order with its lines, money and taxes', async () => {
     const placed = running.sim.placeOrder({
       lines: [{ productId: 1001, qty: 2, discount: 500 }],
@@ -164,9 +189,7 @@ describe('Jumpseller client against the simulator', () => {
       billingAddress: { taxid: '76.086.428-5' },
     });
     const order = await client.getOrder(placed.id);
-    expect(order.products).toEqual([
-      expect.objectContaining({ id: 1001, variant_id: null, sku: 'SKU-1', qty: 2, price: 1990, discount: 500 }),
-    ]);
+    expect(order.products).toEqual([expect.objectContaining({ id: 1001, variant_id: null, sku: 'SKU-1', qty: 2, price: 1990, discount: 500 })]);
     expect(order.products[0]!.taxes).toEqual([expect.objectContaining({ name: 'IVA', rate: 19, tax_on_product_price: true })]);
     expect(order.total).toBe(2 * 1990 - 500 + 3990);
     expect(order.customer?.id).toBe(String(placed.customer.id));
@@ -293,7 +316,7 @@ describe('Jumpseller client against the simulator', () => {
     const statuses: (number | null)[] = [];
     const legacy = clientWith({ onRequest: ({ status }) => statuses.push(status) });
     running.sim.setRateLimit({ legacy403Next: 1 });
-    expect((await legacy.countProducts())).toBe(250);
+    expect(await legacy.countProducts()).toBe(250);
     expect(statuses).toEqual([403, 200]);
   });
 

@@ -22,12 +22,7 @@ const realApi = {
 const hasRealApi = realApi.userToken !== '' && realApi.companyToken !== '';
 
 /** A 1×1 PNG. */
-const PNG = Uint8Array.from(
-  Buffer.from(
-    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-    'base64',
-  ),
-);
+const PNG = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
 
 /** A valid RUT (módulo 11) from a random body, so runs against the real API do not collide. */
 function randomRut(): string {
@@ -116,6 +111,9 @@ function contractCalls(target: Target) {
       const created = await client.createProduct({ name: `Contract test ${code}`, code, price: 11_900, barcode: `BC${code}` });
       expect(created).toMatchObject({ code, price: 11_900, is_inventory: true, tax_affected: true, url_image: null });
       productId = created.id;
+      // An exempt product (no IVA) is created with tax_affected false (issue 15).
+      const exempt = await client.createProduct({ name: `Contract test ${code} exento`, code: `${code}-EX`, price: 5000, taxAffected: false });
+      expect(exempt).toMatchObject({ code: `${code}-EX`, tax_affected: false });
 
       const updated = await client.updateProduct(productId, { price: 12_900, name: `Contract test ${code} v2` });
       expect(updated).toMatchObject({ id: productId, price: 12_900, name: `Contract test ${code} v2`, code });
@@ -216,7 +214,13 @@ describe('relBase client against the simulator over HTTP', () => {
     const productId = (await client.findProductByCode('POL-AZ'))!.id;
     const ids: Record<string, number> = {};
     for (const label of ['JS-100', 'JS-10', 'JS-1']) {
-      const d = await client.createDocument({ type_document: 39, ware_house_id: 2943, mnt_bruto: true, label_value: label, products: [{ product_id: productId, quantity: 1, price: 1000 }] });
+      const d = await client.createDocument({
+        type_document: 39,
+        ware_house_id: 2943,
+        mnt_bruto: true,
+        label_value: label,
+        products: [{ product_id: productId, quantity: 1, price: 1000 }],
+      });
       ids[label] = d.id;
     }
     for (const label of ['JS-1', 'JS-10', 'JS-100']) {
@@ -232,7 +236,14 @@ describe('relBase client against the simulator over HTTP', () => {
     const client = simulatorTarget(() => sim).clientWith({ onRequest: (e) => calls.push(e) });
     const productId = (await client.findProductByCode('POL-AZ'))!.id;
     for (let i = 0; i < 11; i++) {
-      await client.createDocument({ type_document: 39, ware_house_id: 2943, mnt_bruto: true, label_value: 'PAGED', comment: `copy ${i}`, products: [{ product_id: productId, quantity: 1, price: 100 }] });
+      await client.createDocument({
+        type_document: 39,
+        ware_house_id: 2943,
+        mnt_bruto: true,
+        label_value: 'PAGED',
+        comment: `copy ${i}`,
+        products: [{ product_id: productId, quantity: 1, price: 100 }],
+      });
     }
     calls.length = 0;
     const found = await client.findDocumentsByLabel('PAGED', 39);
@@ -265,7 +276,11 @@ describe('relBase client against the simulator over HTTP', () => {
   });
 
   it('reports an unknown id as notFound', async () => {
-    const err = await rejectionOf(simulatorTarget(() => sim).client().getDocument(1));
+    const err = await rejectionOf(
+      simulatorTarget(() => sim)
+        .client()
+        .getDocument(1),
+    );
     expect(err).toMatchObject({ code: 'notFound', status: 404, kind: 'permanent' });
   });
 });
@@ -332,7 +347,9 @@ describe('relBase client throttling, faults and timeouts (simulator)', () => {
       sim.simulator.setFaults({ throttle: 0.5 });
       const calls: RelbaseRequestEvent[] = [];
       const started = Date.now();
-      const warehouses = await simulatorTarget(() => sim).clientWith({ onRequest: (e) => calls.push(e) }).listWarehouses();
+      const warehouses = await simulatorTarget(() => sim)
+        .clientWith({ onRequest: (e) => calls.push(e) })
+        .listWarehouses();
       expect(warehouses.map((w) => w.id)).toEqual([2943, 2944]);
       expect(calls.map((c) => c.status)).toEqual([403, 403, 200]);
       expect(Date.now() - started).toBeGreaterThanOrEqual(250 + 500 - 20); // backed off 250 then 500 ms
@@ -362,7 +379,11 @@ describe('relBase client throttling, faults and timeouts (simulator)', () => {
     try {
       sim.simulator.setFaults({ hangMs: 400 });
       const started = Date.now();
-      const err = await rejectionOf(simulatorTarget(() => sim).clientWith({ timeoutMs: 100 }).listWarehouses());
+      const err = await rejectionOf(
+        simulatorTarget(() => sim)
+          .clientWith({ timeoutMs: 100 })
+          .listWarehouses(),
+      );
       expect(err).toMatchObject({ code: 'timeout', kind: 'transient' });
       expect(err.message).toBe('relbase: GET /bodegas got no answer within 100 ms');
       expect(Date.now() - started).toBeLessThan(350);
@@ -375,7 +396,11 @@ describe('relBase client throttling, faults and timeouts (simulator)', () => {
     const sim = await withSimulator();
     try {
       sim.simulator.setFaults({ errorRate: 1 });
-      const err = await rejectionOf(simulatorTarget(() => sim).client().listWarehouses());
+      const err = await rejectionOf(
+        simulatorTarget(() => sim)
+          .client()
+          .listWarehouses(),
+      );
       expect(err).toMatchObject({ code: 'server', kind: 'transient', status: 503 });
     } finally {
       await sim.close();

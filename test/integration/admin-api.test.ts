@@ -5,8 +5,6 @@
  */
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveStoreSettings } from '../../src/db/stores-repository.js';
-import { readSettings } from '../../src/stores/settings.js';
 import { orderWorkflowId } from '../../src/workflows/order/contracts.js';
 import { productSyncStatusQuery, productWorkflowId } from '../../src/workflows/product/contracts.js';
 import { startStack, type TestStack } from '../support/stack.js';
@@ -14,18 +12,28 @@ import { ADMIN_TOKEN, adminApp } from './admin-support.js';
 
 let stack: TestStack;
 let app: Hono;
-const orders = { pending: [] as number[], issued: 0, attention: 0 };
+const orders = { pending: [] as number[], issued: 0, attention: 0, unpaid: 0 };
 
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const get = (path: string) => app.request(path, { headers: auth });
 const send = (method: string, path: string, body?: unknown) =>
-  app.request(path, { method, headers: { ...auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+  app.request(path, {
+    method,
+    headers: { ...auth, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; details?: { issues: { path: string }[] } } }).error;
 
 /** How many `retry` signals a workflow has received, from its history. */
 async function retrySignals(orderId: number): Promise<number> {
   const history = await stack.temporal.workflow.getHandle(orderWorkflowId(stack.storeCode, orderId)).fetchHistory();
   return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'retry').length;
+}
+
+/** How many `retry` updates a workflow has accepted, from its history. */
+async function retryUpdates(orderId: number): Promise<number> {
+  const history = await stack.temporal.workflow.getHandle(orderWorkflowId(stack.storeCode, orderId)).fetchHistory();
+  return (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'retry').length;
 }
 
 /**
@@ -47,8 +55,7 @@ let twinId: number;
 beforeAll(async () => {
   stack = await startStack();
   app = adminApp(stack);
-  const row = await stack.db.selectFrom('stores').select('settings').where('code', '=', stack.storeCode).executeTakeFirstOrThrow();
-  await saveStoreSettings(stack.db, stack.storeCode, { ...readSettings(row.settings), invalidFiscalDataPolicy: 'hold' });
+  await stack.setSettings({ invalidFiscalDataPolicy: 'hold' });
 
   const linked = stack.js.sim.createProduct({ name: 'Linked', price: 1000, sku: 'ADM-L', stock: 100 });
   const [rbLinked] = stack.rb.simulator.seedProducts([{ name: 'Linked', code: 'ADM-L', price: 1000 }]);
@@ -70,10 +77,12 @@ beforeAll(async () => {
     { label: 'Razón social', value: 'Comercial Ejemplo SpA' },
     { label: 'Giro', value: 'Venta al por menor' },
   ]);
+  orders.unpaid = stack.js.sim.placeOrder({ lines: [{ productId: linked.id, qty: 1 }] }).id;
   await Promise.all([
     ...orders.pending.map((id) => stack.waitForOrderState(id, 'pending_products')),
     stack.waitForOrderState(orders.issued, 'issued'),
     stack.waitForOrderState(orders.attention, 'needs_attention'),
+    stack.waitForOrderState(orders.unpaid, 'awaiting_payment'),
   ]);
 }, 180_000);
 
@@ -194,15 +203,28 @@ describe('orders', () => {
     expect(await retrySignals(orders.attention)).toBe(before.attention);
   });
 
-  it('retries one order, and refuses an order that is already done', async () => {
-    const id = orders.pending[0]!;
-    const before = await retrySignals(id);
+  it('retries one order and answers with its state after planning again; refuses an order that is done or not waiting', async () => {
+    const id = orders.attention;
+    const before = await retryUpdates(id);
     const res = await send('POST', `/admin/stores/${stack.storeCode}/orders/${id}/retry`);
     expect(res.status).toBe(200);
-    expect(await untilRetrySignals(id, before + 1)).toBe(before + 1);
+    const body = (await res.json()) as { retried: boolean; state: { state: string; reason: string } };
+    expect(body.retried).toBe(true);
+    expect(body.state.state).toBe('needs_attention');
+    expect(body.state.reason).toMatch(/RUT/);
+    expect(await retryUpdates(id)).toBe(before + 1);
+
     const done = await send('POST', `/admin/stores/${stack.storeCode}/orders/${orders.issued}/retry`);
     expect(done.status).toBe(409);
     expect((await errorOf(done)).message).toMatch(/issued/);
+    // Running but not waiting for a person or products: the workflow's validator refuses it.
+    const unpaid = await send('POST', `/admin/stores/${stack.storeCode}/orders/${orders.unpaid}/retry`);
+    expect(unpaid.status).toBe(409);
+    expect((await errorOf(unpaid)).message).toMatch(/awaiting_payment.*nothing to retry/);
+    expect(await retryUpdates(orders.unpaid)).toBe(0);
+    const resolveUnpaid = await send('POST', `/admin/stores/${stack.storeCode}/orders/${orders.unpaid}/resolve`, { documentType: 'boleta' });
+    expect(resolveUnpaid.status).toBe(409);
+    expect((await errorOf(resolveUnpaid)).message).toMatch(/nothing to resolve/);
   });
 
   it('resolve refuses bad fiscal data with a readable 400, and corrected data issues the factura', async () => {
@@ -216,8 +238,18 @@ describe('orders', () => {
 
     const ok = await send('POST', path, { receiver: { rut: '76.192.083-9', razonSocial: 'Comercial Ejemplo SpA', giro: 'Venta al por menor' } });
     expect(ok.status).toBe(200);
+    // The answer is the state after planning again: the corrected factura is being issued (or is already).
+    expect(((await ok.json()) as { state: { state: string; documentType: number } }).state).toMatchObject({
+      state: expect.stringMatching(/^issu(ing|ed)$/) as unknown,
+      documentType: 33,
+    });
     await stack.waitForOrderState(orders.attention, 'issued');
-    expect(stack.rb.simulator.documents().filter((d) => d.label_value === `JS-${orders.attention}`).map((d) => d.type_document)).toEqual([33]);
+    expect(
+      stack.rb.simulator
+        .documents()
+        .filter((d) => d.label_value === `JS-${orders.attention}`)
+        .map((d) => d.type_document),
+    ).toEqual([33]);
   });
 
   it('the pending orders issue once the shared SKU is fixed in Jumpseller and they are retried', async () => {

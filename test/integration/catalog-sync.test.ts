@@ -1,7 +1,7 @@
 /**
  * Catalog sync on the whole stack: 2,000 Jumpseller products with 5,000 SKUs, 30% of them already in
  * relBase by code (some with an image, some with another name or price). The simulators and the
- * clients run at raised rate limits so the test takes seconds, not the 20 minutes the real limits
+ * clients run at raised rate limits so the test takes a few minutes at most, not the 20 minutes the real limits
  * would take (`npm run bench:catalog` measures those).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,9 +54,7 @@ function buildCatalog(): Truth {
       images: 1,
       variants: simple ? [] : ['S', 'M', 'L', 'XL'].map((size) => ({ sku: `C-${n}-${size}`, options: [{ name: 'Talla', value: size }] })),
     });
-    const items = simple
-      ? [{ sku, name: `Producto ${n}`, price }]
-      : product.variants.map((v) => ({ sku: v.sku, name: `Producto ${n} (${v.options[0]!.value})`, price }));
+    const items = simple ? [{ sku, name: `Producto ${n}`, price }] : product.variants.map((v) => ({ sku: v.sku, name: `Producto ${n} (${v.options[0]!.value})`, price }));
     for (const item of items) {
       if (item.sku === null || item.sku === 'C-3') continue;
       validSkus.push(item.sku);
@@ -82,7 +80,7 @@ describe('catalog sync', () => {
   let truth: Truth;
   let first: CatalogReport;
 
-  it('links the 30% relBase already has, creates the rest, uploads images only where relBase had none, and reports exact counts', async () => {
+  it('links the 30% relBase already has, creates the rest, uploads images only where relBase had none, and reports exact counts', { timeout: 600_000 }, async () => {
     truth = buildCatalog();
     expect(truth.validSkus.length).toBe(4997);
     expect(truth.seeded).toBe(1500);

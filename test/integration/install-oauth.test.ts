@@ -1,38 +1,52 @@
 /**
  * The Jumpseller app install against the simulator (its OAuth server at its root): /install →
  * authorize → /oauth/callback; hooks and checkout fields created once; tokens sealed in the row;
- * access tokens refreshed before expiry and after a 401, one writer at a time; a refused refresh
- * marks the store as needing a re-install.
+ * access tokens refreshed before expiry and after a 401, one writer at a time (a claim, no row lock
+ * across the token call), rotated tokens recorded before use, 401 storms rationed; only
+ * `invalid_grant` marks the store as needing a re-install, the app's own credentials refused raise an
+ * alert instead, and an operator can reactivate a store.
  */
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { keyringOf } from '../../src/crypto/keyring.js';
 import { Client, Connection } from '@temporalio/client';
 import type { Hono } from 'hono';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { adminRoutes } from '../../src/api/admin/routes.js';
 import { createApp } from '../../src/api/app.js';
 import { installRoutes } from '../../src/api/install/routes.js';
 import { createDatabase, type Db } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 import { HOOK_EVENTS } from '../../src/install/install-plan.js';
 import { createJumpsellerOAuthClient, OAUTH_SCOPES } from '../../src/jumpseller/oauth.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { startJumpsellerSimulator, type RunningJumpsellerSimulator } from '../../src/sandbox/jumpseller/server.js';
 import { startRelbaseSimulator, type RunningRelbaseSimulator } from '../../src/sandbox/relbase/simulator.js';
-import { createOAuthTokenManager, openCredentials, saveRelbaseCredentials } from '../../src/stores/oauth-tokens.js';
+import { parseApiTokens } from '../../src/security/api-tokens.js';
+import { ApiError } from '../../src/http/api-errors.js';
+import { createOAuthTokenManager, markNeedsReinstall, REJECTED_REFRESH_INTERVAL_MS, openCredentials, saveRelbaseCredentials } from '../../src/stores/oauth-tokens.js';
 import { createStoreRegistry, type StoreRegistry } from '../../src/stores/registry.js';
+import { freshDatabase, type FreshDatabase } from '../support/fresh-database.js';
 
 const PUBLIC_URL = 'http://service.test';
-const key = randomBytes(32);
+const ADMIN_TOKEN = 'oauth-test-admin-Zq8vN2kLp4Xw';
+const key = keyringOf([{ id: 'test', key: randomBytes(32) }]);
 let js: RunningJumpsellerSimulator;
 let rb: RunningRelbaseSimulator;
 let db: Db;
 let db2: Db;
+let database: FreshDatabase;
 let connection: Connection;
 let app: Hono;
 let registry: StoreRegistry;
 let storeCode: string;
 /** Added to the token manager's clock: moves "now" without touching the simulator. */
 let clockOffsetMs = 0;
+/** Also added to "now": moves past the window that rations refreshes for rejected tokens. */
+let laterMs = 0;
 let tokenRequests = 0;
 
 const oauthFetch: typeof fetch = (input, init) => {
@@ -40,42 +54,60 @@ const oauthFetch: typeof fetch = (input, init) => {
   return fetch(input, init);
 };
 
-function oauthClient() {
+function oauthClient(o: { clientSecret?: string; fetch?: typeof fetch } = {}) {
   return createJumpsellerOAuthClient({
     oauthUrl: js.url,
     clientId: js.sim.oauthClient.clientId,
-    clientSecret: js.sim.oauthClient.clientSecret,
+    clientSecret: o.clientSecret ?? js.sim.oauthClient.clientSecret,
     redirectUri: `${PUBLIC_URL}/oauth/callback`,
-    fetch: oauthFetch,
+    fetch: o.fetch ?? oauthFetch,
   });
 }
 
-const tokens = () => createOAuthTokenManager({ db, secretsKey: key, oauth: oauthClient(), now: () => Date.now() + clockOffsetMs });
+const tokens = () => createOAuthTokenManager({ db, secretsKeyring: key, oauth: oauthClient(), now: () => Date.now() + clockOffsetMs + laterMs });
 
 beforeAll(async () => {
   storeCode = `oauth-${randomBytes(3).toString('hex')}`;
   js = await startJumpsellerSimulator({ storeCode, storeName: 'Tienda OAuth' });
   rb = await startRelbaseSimulator({ port: 0 });
-  db = createDatabase(inject('databaseUrl'), { maxConnections: 2 });
-  db2 = createDatabase(inject('databaseUrl'), { maxConnections: 2 });
+  // A database of its own: the stores it installs stay sealed with this file's key, and a worker
+  // process started by a later file would rightly refuse to start on them.
+  database = await freshDatabase('jr_oauth');
+  db = createDatabase(database.url, { maxConnections: 2 });
+  await migrateToLatest(db);
+  db2 = createDatabase(database.url, { maxConnections: 2 });
   connection = await Connection.connect({ address: inject('temporalAddress') });
-  registry = createStoreRegistry({ db, jumpsellerApiUrl: js.apiUrl, relbaseApiUrl: rb.apiUrl, configured: [], oauth: { secretsKey: key, tokens: tokens() } });
+  registry = createStoreRegistry({ db, jumpsellerApiUrl: js.apiUrl, relbaseApiUrl: rb.apiUrl, configured: [], oauth: { secretsKeyring: key, tokens: tokens() } });
   const logger = createLogger('silent');
   app = createApp({
     db,
     temporal: new Client({ connection }),
     logger,
     metrics: createMetrics(),
-    routes: [installRoutes({ db, stores: registry, logger, oauth: oauthClient(), secretsKey: key, jumpsellerApiUrl: js.apiUrl, publicUrl: PUBLIC_URL })],
+    routes: [
+      installRoutes({ db, stores: registry, logger, oauth: oauthClient(), secretsKeyring: key, jumpsellerApiUrl: js.apiUrl, publicUrl: PUBLIC_URL }),
+      adminRoutes({
+        db,
+        temporal: new Client({ connection }),
+        stores: registry,
+        logger,
+        adminTokens: parseApiTokens({ ADMIN_TOKEN }).admin,
+        secretsKeyring: key,
+        publicUrl: PUBLIC_URL,
+        mainTaskQueue: 'unused',
+      }),
+    ],
   });
 });
 
 afterAll(async () => {
+  await removeCommitFailure().catch(() => undefined);
   await js?.close();
   await rb?.close();
   await connection?.close();
   await db?.destroy();
   await db2?.destroy();
+  await database?.drop();
 });
 
 /** /install → the simulator's authorize page → the callback URL it redirects to. */
@@ -106,6 +138,37 @@ async function callback(url: URL): Promise<Response> {
 }
 
 const storeRow = () => db.selectFrom('stores').selectAll().where('code', '=', storeCode).executeTakeFirstOrThrow();
+const storedCredentials = async () => openCredentials(key, storeCode, (await storeRow()).credentials_sealed!).jumpseller;
+/** The stored access token expires within the refresh margin: the next call refreshes. */
+const expireSoon = () =>
+  db
+    .updateTable('stores')
+    .set({ access_token_expires_at: new Date(Date.now() + 60_000) })
+    .where('code', '=', storeCode)
+    .execute();
+
+/**
+ * A commit that fails after Jumpseller answered: while the store's code is in `test_fail_credentials`,
+ * any update changing its sealed credentials raises, as a lost connection or a failover would.
+ */
+async function installCommitFailure(): Promise<void> {
+  await sql`create table if not exists test_fail_credentials (code text primary key)`.execute(db);
+  await sql`create or replace function test_fail_credentials_update() returns trigger language plpgsql as $$
+    begin
+      if exists (select 1 from test_fail_credentials where code = new.code) and new.credentials_sealed is distinct from old.credentials_sealed then
+        raise exception 'injected: the commit failed';
+      end if;
+      return new;
+    end $$`.execute(db);
+  await sql`drop trigger if exists test_fail_credentials on stores`.execute(db);
+  await sql`create trigger test_fail_credentials before update on stores for each row execute function test_fail_credentials_update()`.execute(db);
+}
+
+async function removeCommitFailure(): Promise<void> {
+  if (!db) return;
+  await sql`drop trigger if exists test_fail_credentials on stores`.execute(db);
+  await sql`drop table if exists test_fail_credentials`.execute(db);
+}
 
 describe('installing the app', () => {
   it('creates the hooks and checkout fields, keeps the tokens sealed, and says relBase is still to connect', async () => {
@@ -172,11 +235,45 @@ describe('installing the app', () => {
       temporal: new Client({ connection }),
       logger: createLogger('silent'),
       metrics: createMetrics(),
-      routes: [installRoutes({ db, stores: registry, logger: createLogger('silent'), oauth: undefined, secretsKey: undefined, jumpsellerApiUrl: js.apiUrl, publicUrl: PUBLIC_URL })],
+      routes: [
+        installRoutes({ db, stores: registry, logger: createLogger('silent'), oauth: undefined, secretsKeyring: undefined, jumpsellerApiUrl: js.apiUrl, publicUrl: PUBLIC_URL }),
+      ],
     });
     const res = await off.request('/install');
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/JUMPSELLER_APP_CLIENT_ID.*SECRETS_KEY/);
+  });
+});
+
+describe('installing with wrong app credentials', () => {
+  it("answers 503 and raises the alert when Jumpseller refuses the app's own credentials (invalid_client)", async () => {
+    let alerts = 0;
+    const logger = createLogger('silent');
+    const wrong = createApp({
+      db,
+      temporal: new Client({ connection }),
+      logger,
+      metrics: createMetrics(),
+      routes: [
+        installRoutes({
+          db,
+          stores: registry,
+          logger,
+          oauth: oauthClient({ clientSecret: 'not-the-app-secret' }),
+          secretsKeyring: key,
+          jumpsellerApiUrl: js.apiUrl,
+          publicUrl: PUBLIC_URL,
+          onConfigurationError: () => alerts++,
+        }),
+      ],
+    });
+    const start = await wrong.request(`/install?store=${storeCode}`);
+    const approved = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+    const cb = new URL(approved.headers.get('location')!);
+    const res = await wrong.request(`${cb.pathname}${cb.search}`, { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/refused this app's credentials/);
+    expect(alerts).toBe(1);
   });
 });
 
@@ -200,10 +297,14 @@ describe('access tokens', () => {
   });
 
   it('are refreshed once, not once per process, when two processes find them expiring together', async () => {
-    await db.updateTable('stores').set({ access_token_expires_at: new Date(Date.now() + 60_000) }).where('code', '=', storeCode).execute();
+    await db
+      .updateTable('stores')
+      .set({ access_token_expires_at: new Date(Date.now() + 60_000) })
+      .where('code', '=', storeCode)
+      .execute();
     // Two pools stand for two processes: the row lock, not an in-process map, keeps them to one refresh.
-    const a = createOAuthTokenManager({ db, secretsKey: key, oauth: oauthClient() });
-    const b = createOAuthTokenManager({ db: db2, secretsKey: key, oauth: oauthClient() });
+    const a = createOAuthTokenManager({ db, secretsKeyring: key, oauth: oauthClient() });
+    const b = createOAuthTokenManager({ db: db2, secretsKeyring: key, oauth: oauthClient() });
     const requestsBefore = tokenRequests;
     const [ta, tb] = await Promise.all([a.accessToken(storeCode), b.accessToken(storeCode)]);
     expect(ta).toBe(tb);
@@ -222,7 +323,110 @@ describe('access tokens', () => {
     expect(openCredentials(key, storeCode, (await storeRow()).credentials_sealed!).jumpseller.accessToken).not.toBe(tokenBefore);
   });
 
+  it('hold no row lock while the token endpoint answers: the row stays writable, the claim says who refreshes', async () => {
+    await expireSoon();
+    let reached!: () => void;
+    const atTokenEndpoint = new Promise<void>((r) => (reached = r));
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const gated: typeof fetch = async (input, init) => {
+      reached();
+      await gate;
+      return oauthFetch(input, init);
+    };
+    const manager = createOAuthTokenManager({ db, secretsKeyring: key, oauth: oauthClient({ fetch: gated }) });
+    const refreshing = manager.accessToken(storeCode);
+    await atTokenEndpoint;
+    // Another session locks the row at once (it waited behind a `for update` held across HTTP before).
+    const locked = await db2.transaction().execute((trx) => sql`select code from stores where code = ${storeCode} for update nowait`.execute(trx));
+    expect(locked.rows).toHaveLength(1);
+    expect((await storeRow()).refresh_claim_owner).toBeTruthy();
+    open();
+    const token = await refreshing;
+    expect((await storedCredentials()).accessToken).toBe(token);
+    expect((await storeRow()).refresh_claim_owner).toBeNull();
+  });
+
+  it("raise an alert and leave the store alone when Jumpseller refuses the app's own credentials (invalid_client)", async () => {
+    await expireSoon();
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    let alerts = 0;
+    const manager = createOAuthTokenManager({
+      db,
+      secretsKeyring: key,
+      oauth: oauthClient({ clientSecret: 'not-the-app-secret' }),
+      logger: createLogger('info', sink),
+      onConfigurationError: () => alerts++,
+    });
+    const before = await storeRow();
+    const err = (await manager.accessToken(storeCode).catch((e: unknown) => e)) as ApiError;
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.code).toBe('misconfigured');
+    expect(err.transient).toBe(true); // Temporal keeps retrying until the operator fixes the variables
+    expect(alerts).toBe(1);
+    expect(await storeRow()).toMatchObject({ status: 'active', status_reason: null, credentials_sealed: before.credentials_sealed, refresh_claim_owner: null });
+    const log = lines.join('');
+    expect(log).toMatch(/"level":50[^\n]*JUMPSELLER_APP_CLIENT_SECRET/);
+    expect(log).not.toContain('not-the-app-secret');
+  });
+
+  it('record a rotated refresh token before using the new access token, even when the first commit fails', async () => {
+    js.sim.state.oauth.revokeUsedRefreshTokens = true; // strict rotation: losing the new refresh token would be fatal
+    await installCommitFailure();
+    try {
+      await expireSoon();
+      const manager = createOAuthTokenManager({ db, secretsKeyring: key, oauth: oauthClient(), sleep: () => Promise.resolve() });
+      const before = await storedCredentials();
+      const requests = tokenRequests;
+      await sql`insert into test_fail_credentials (code) values (${storeCode})`.execute(db);
+      const err = (await manager.accessToken(storeCode).catch((e: unknown) => e)) as ApiError;
+      expect(err).toBeInstanceOf(ApiError);
+      expect(err.transient).toBe(true);
+      expect(err.message).toMatch(/could not be recorded yet/);
+      expect(tokenRequests - requests).toBe(1);
+      expect(js.sim.state.oauth.refreshTokens.get(before.refreshToken)?.revoked).toBe(true); // Jumpseller rotated
+      expect((await storedCredentials()).refreshToken).toBe(before.refreshToken); // nothing recorded, nothing used
+
+      await sql`delete from test_fail_credentials`.execute(db);
+      const token = await manager.accessToken(storeCode);
+      expect(tokenRequests - requests).toBe(1); // it recorded what it held instead of refreshing again
+      const after = await storedCredentials();
+      expect(after.accessToken).toBe(token);
+      expect(js.sim.state.oauth.refreshTokens.get(after.refreshToken)?.revoked).toBe(false);
+      expect((await storeRow()).status).toBe('active');
+    } finally {
+      js.sim.state.oauth.revokeUsedRefreshTokens = false;
+      await removeCommitFailure();
+    }
+  });
+
+  it('are refreshed once for a storm of 401s, not once or twice per call', async () => {
+    laterMs += REJECTED_REFRESH_INTERVAL_MS; // a minute after the 401 test's refresh
+    const store = await registry.get(storeCode);
+    expect((await store!.jumpseller.getStoreInfo()).code).toBe(storeCode); // a good token in hand
+    js.sim.state.oauth.rejectAllAccessTokens = true; // every token refused, new ones included
+    const requests = tokenRequests;
+    try {
+      const together = await Promise.allSettled(Array.from({ length: 5 }, () => store!.jumpseller.getStoreInfo()));
+      expect(together.every((r) => r.status === 'rejected')).toBe(true);
+      for (let i = 0; i < 3; i++) await expect(store!.jumpseller.getStoreInfo()).rejects.toBeInstanceOf(ApiError);
+      expect(tokenRequests - requests).toBe(1);
+    } finally {
+      js.sim.state.oauth.rejectAllAccessTokens = false;
+    }
+    // The token refreshed then is good: the next call goes through with it.
+    expect((await store!.jumpseller.getStoreInfo()).code).toBe(storeCode);
+    expect(tokenRequests - requests).toBe(1);
+  });
+
   it('a refused refresh marks the store needs_reinstall with the reason, and a new install brings it back', async () => {
+    laterMs += REJECTED_REFRESH_INTERVAL_MS; // a minute after the last refresh for a rejected token
     const store = await registry.get(storeCode);
     js.sim.revokeAllTokens(); // the merchant uninstalled the app
     await expect(store!.jumpseller.getStoreInfo()).rejects.toMatchObject({ code: 'auth' });
@@ -240,5 +444,30 @@ describe('access tokens', () => {
     expect(res.status).toBe(200);
     expect(await storeRow()).toMatchObject({ status: 'active', status_reason: null });
     expect(await registry.codes()).toContain(storeCode);
+  });
+});
+
+describe('reactivating a store', () => {
+  const reactivate = () => app.request(`/admin/stores/${storeCode}/reactivate`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+
+  it('brings back a store marked needs_reinstall by mistake, after Jumpseller answers with its token, and audits it', async () => {
+    await markNeedsReinstall(db, storeCode, 'token refresh refused (401 invalid_client): marked by an older version');
+    expect(await registry.get(storeCode)).toBeUndefined();
+    const res = await reactivate();
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ store: storeCode, status: 'active', reactivated: true, jumpseller: 'ok' });
+    expect(await storeRow()).toMatchObject({ status: 'active', status_reason: null });
+    expect(await registry.codes()).toContain(storeCode);
+    const audit = await db.selectFrom('admin_audit_log').selectAll().where('store_code', '=', storeCode).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({ actor: 'admin', action: 'POST /admin/stores/:code/reactivate', outcome: 'ok', details: { previousStatus: 'needs_reinstall' } });
+  });
+
+  it('answers 409 and keeps the mark when Jumpseller still refuses the grant (the app was uninstalled)', async () => {
+    js.sim.revokeAllTokens();
+    await markNeedsReinstall(db, storeCode, 'uninstalled');
+    const res = await reactivate();
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/still refuses.*install the app again/);
+    expect((await storeRow()).status).toBe('needs_reinstall');
   });
 });

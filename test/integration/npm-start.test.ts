@@ -57,7 +57,9 @@ async function npmStart(): Promise<CommandRun> {
 /** Waits until the Temporal server lists the workflow run (visibility is eventually consistent). */
 async function waitForRun(workflowId: string) {
   for (let i = 0; i < 150; i++) {
-    const out = execFileSync(join(root, '.tools/bin/temporal'), ['workflow', 'list', '--address', `127.0.0.1:${ports.temporal}`, '--query', `WorkflowId="${workflowId}"`], { encoding: 'utf8' });
+    const out = execFileSync(join(root, '.tools/bin/temporal'), ['workflow', 'list', '--address', `127.0.0.1:${ports.temporal}`, '--query', `WorkflowId="${workflowId}"`], {
+      encoding: 'utf8',
+    });
     if (out.includes(workflowId)) return;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -17,6 +17,8 @@ let stack: TestStack;
 let server: ServerType;
 let port: number;
 const ids = { pending: 0, attention: 0, issued: 0 };
+/** Places and pays one more order of the linked product. */
+let payLinked: () => number;
 
 /** Runs a command for this file's store (other files' stores share the run's database). */
 async function ops(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -41,8 +43,9 @@ beforeAll(async () => {
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
 
-  const linked = stack.js.sim.createProduct({ name: 'Linked', price: 1500, sku: 'OPS-L', stock: 10 });
-  const [rb] = stack.rb.simulator.seedProducts([{ name: 'Linked', code: 'OPS-L', price: 1500 }]);
+  // 1190 = 1000 net + 190 IVA: a factura for it reaches the paid total under the SII's net arithmetic.
+  const linked = stack.js.sim.createProduct({ name: 'Linked', price: 1190, sku: 'OPS-L', stock: 10 });
+  const [rb] = stack.rb.simulator.seedProducts([{ name: 'Linked', code: 'OPS-L', price: 1190 }]);
   await stack.link('OPS-L', rb!.id, linked.id);
   const unlinked = stack.js.sim.createProduct({ name: 'Unlinked', price: 2500, sku: 'OPS-U', stock: 10 });
   // A second product with the same SKU: product sync refuses duplicated SKUs, so the order stays pending.
@@ -52,6 +55,7 @@ beforeAll(async () => {
     stack.js.sim.payOrder(o.id);
     return o.id;
   };
+  payLinked = () => pay(linked.id);
   ids.pending = pay(unlinked.id);
   ids.issued = pay(linked.id);
   ids.attention = pay(linked.id, [
@@ -80,7 +84,9 @@ describe('npm run ops', () => {
     expect(ok.stdout).toContain('OPS-U');
     expect(ok.stdout).toMatch(/ORDER\s+STATE\s+MISSING SKUS/);
 
-    const wrong = await exec('npx', ['tsx', 'src/cli/ops.ts', 'stores'], { env: { ...env, ADMIN_TOKEN: 'a-wrong-token-0123456789' } }).catch((e: { code: number; stderr: string }) => e);
+    const wrong = await exec('npx', ['tsx', 'src/cli/ops.ts', 'stores'], { env: { ...env, ADMIN_TOKEN: 'a-wrong-token-0123456789' } }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(wrong).toMatchObject({ code: 1 });
     expect((wrong as { stderr: string }).stderr).toContain('401: wrong admin token');
   });
@@ -113,6 +119,20 @@ describe('npm run ops', () => {
     expect(attention.out).toMatch(/RUT/);
   });
 
+  it('order shows the credit note of an order canceled after issuing', async () => {
+    const id = payLinked();
+    await stack.waitForOrderState(id, 'issued');
+    stack.js.sim.cancelOrder(id);
+    await stack.waitForOrderState(id, 'credited');
+    const r = await ops('order', String(id));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/state: credited/);
+    expect(r.out).toMatch(new RegExp(`credit notes:\\n  LABEL +CODREF +STATE +FOLIO +TOTAL\\n  -+.*\\n  JS-${id}-NC1 +1 +issued +\\d+ +\\d+`));
+    const json = JSON.parse((await ops('order', String(id), '--json')).out) as { creditNotes: { label: string; reasonCode: number }[]; state: { creditNotes: unknown[] } };
+    expect(json.creditNotes).toMatchObject([{ label: `JS-${id}-NC1`, reasonCode: 1 }]);
+    expect(json.state.creditNotes).toHaveLength(1);
+  });
+
   it('order shows the full state', async () => {
     const r = await ops('order', String(ids.issued));
     expect(r.code).toBe(0);
@@ -126,7 +146,8 @@ describe('npm run ops', () => {
 
   it('retry one, and retry --all-pending (only the pending order)', async () => {
     const one = await ops('retry', String(ids.pending));
-    expect(one).toMatchObject({ code: 0, out: `retry sent to order ${ids.pending} of ${stack.storeCode}\n` });
+    expect(one.code).toBe(0);
+    expect(one.out).toMatch(new RegExp(`^retry: order ${ids.pending} of ${stack.storeCode} is now pending_products: .*OPS-U.*\\n$`));
     const all = await ops('retry', '--all-pending');
     expect(all.code).toBe(0);
     expect(all.out).toBe(`retry sent to 1 pending order(s) of ${stack.storeCode}: ${ids.pending}\n`);
@@ -142,6 +163,7 @@ describe('npm run ops', () => {
     expect((await ops('resolve', String(ids.attention))).code).toBe(2);
     const ok = await ops('resolve', String(ids.attention), '--rut', '76.192.083-9', '--razon-social', 'Comercial Ejemplo SpA', '--giro', 'Venta al por menor');
     expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(new RegExp(`^resolve: order ${ids.attention} of ${stack.storeCode} is now issu(ing|ed)`));
     const issued = await stack.waitForOrderState(ids.attention, 'issued');
     expect(issued.documentType).toBe(33);
   });
@@ -197,11 +219,14 @@ describe('npm run ops', () => {
     expect((await ops('catalog')).code).toBe(2);
   });
 
-  it('stock refresh starts the store\'s stock reconcile', async () => {
+  it("stock refresh starts the store's stock reconcile", async () => {
     const r = await ops('stock', 'refresh');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(new RegExp(`stock-reconcile:${stack.storeCode}`));
     // The stock workflow is not in this build yet: end the run this test started.
-    await stack.temporal.workflow.getHandle(`stock-reconcile:${stack.storeCode}`).terminate('test cleanup').catch(() => undefined);
+    await stack.temporal.workflow
+      .getHandle(`stock-reconcile:${stack.storeCode}`)
+      .terminate('test cleanup')
+      .catch(() => undefined);
   });
 });

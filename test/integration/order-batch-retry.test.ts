@@ -1,5 +1,5 @@
 /**
- * "Retry all pending" from a terminal, exactly as the README shows it: the Temporal CLI's batch
+ * "Retry all pending" from a terminal, exactly as docs/operations.md shows it: the Temporal CLI's batch
  * signal by query reaches every pending order of the store, and only those.
  */
 import { execFile } from 'node:child_process';
@@ -43,7 +43,7 @@ it('batch signal by query retries every pending order of the store and no other'
     if (/Total:\s*3/.test(stdout)) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  // The README's command, with the address of the test server.
+  // The command of docs/operations.md, with the address of the test server.
   await run(cli, ['workflow', 'signal', '--address', inject('temporalAddress'), '--name', 'retry', '--query', query, '--reason', 'products synced by hand', '--yes']);
 
   for (const id of orders) await stack.waitForOrderState(id, 'issued', 60_000);

@@ -4,9 +4,7 @@
  * the customer paid, through the whole service.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveStoreSettings } from '../../src/db/stores-repository.js';
 import type { PlaceOrder } from '../../src/sandbox/jumpseller/order-operations.js';
-import { readSettings, type StoreSettings } from '../../src/stores/settings.js';
 import { orderWorkflowId, resolveSignal } from '../../src/workflows/order/contracts.js';
 import { startStack, type TestStack } from '../support/stack.js';
 
@@ -15,21 +13,19 @@ const products: Record<string, { js: number; price: number }> = {};
 
 beforeAll(async () => {
   stack = await startStack();
-  for (const [sku, price] of [['DOC-A', 9990], ['DOC-B', 4990], ['DOC-C', 1], ['DOC-D', 15990]] as const) {
-    const js = stack.js.sim.createProduct({ name: `Producto ${sku}`, price, sku, stock: 1000 });
-    const [rb] = stack.rb.simulator.seedProducts([{ name: `Producto ${sku}`, code: sku, price }]);
-    await stack.link(sku, rb!.id, js.id);
-    products[sku] = { js: js.id, price };
+  for (const [sku, price] of [
+    ['DOC-A', 9990],
+    ['DOC-B', 4990],
+    ['DOC-C', 1],
+    ['DOC-D', 15990],
+  ] as const) {
+    const { jsProduct } = await stack.productInBoth(sku, price, { stock: 1000 });
+    products[sku] = { js: jsProduct.id, price };
   }
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
 });
-
-async function setSettings(change: Partial<StoreSettings>) {
-  const row = await stack.db.selectFrom('stores').select('settings').where('code', '=', stack.storeCode).executeTakeFirstOrThrow();
-  await saveStoreSettings(stack.db, stack.storeCode, { ...readSettings(row.settings), ...change });
-}
 
 function fiscalFields(doc: string, rut: string | null, razon = 'Comercial Ejemplo SpA', giro = 'Venta al por menor') {
   return [
@@ -65,7 +61,7 @@ describe('document type', () => {
   });
 
   it('factura with a valid RUT whose customer relBase already has', async () => {
-    const existing = stack.rb.simulator.addCustomer({ rut: '76192083-9', name: 'Comercial Ejemplo SpA', business_activity: 'Comercio' });
+    const existing = stack.rb.simulator.addCustomer({ rut: '76192083-9', name: 'Comercial Ejemplo SpA', business_activity: 'Venta al por menor' });
     const order = paidOrder({ lines: [{ sku: 'DOC-A', qty: 2 }], additionalFields: fiscalFields('Factura electrónica', '76.192.083-9') });
     await stack.waitForOrderState(order.id, 'issued');
     const doc = documentOf(order.id);
@@ -88,7 +84,7 @@ describe('document type', () => {
   });
 
   it('invalid RUT under the "hold" policy waits for an operator, then issues the corrected factura', async () => {
-    await setSettings({ invalidFiscalDataPolicy: 'hold' });
+    await stack.setSettings({ invalidFiscalDataPolicy: 'hold' });
     const order = paidOrder({ lines: [{ sku: 'DOC-A', qty: 1 }], additionalFields: fiscalFields('Factura electrónica', '76.192.083-1') });
     const held = await stack.waitForOrderState(order.id, 'needs_attention');
     expect(held.reason).toMatch(/RUT/);
@@ -102,12 +98,12 @@ describe('document type', () => {
   });
 
   it('invalid RUT under the "boleta" policy issues a boleta and says why', async () => {
-    await setSettings({ invalidFiscalDataPolicy: 'boleta' });
+    await stack.setSettings({ invalidFiscalDataPolicy: 'boleta' });
     const order = paidOrder({ lines: [{ sku: 'DOC-A', qty: 1 }], additionalFields: fiscalFields('Factura electrónica', '12.345.678-0') });
     const s = await stack.waitForOrderState(order.id, 'issued');
     expect(documentOf(order.id).type_document).toBe(39);
     expect(s.reason).toMatch(/boleta instead of factura/);
-    await setSettings({ invalidFiscalDataPolicy: 'hold' });
+    await stack.setSettings({ invalidFiscalDataPolicy: 'hold' });
   });
 
   it('nota de venta carries the tax document it will become', async () => {
@@ -127,9 +123,38 @@ describe('document type', () => {
 
 describe('discounts on each line, total equal to what the customer paid', () => {
   const cases: { name: string; order: Parameters<typeof paidOrder>[0] }[] = [
-    { name: 'percentage coupon', order: { lines: [{ sku: 'DOC-A', qty: 1 }, { sku: 'DOC-B', qty: 2 }, { sku: 'DOC-D', qty: 1 }], coupon: { percent: 10 } } },
-    { name: 'fixed-amount coupon over awkward prices', order: { lines: [{ sku: 'DOC-A', qty: 3 }, { sku: 'DOC-B', qty: 1 }, { sku: 'DOC-C', qty: 7 }], coupon: { amount: 1000 } } },
-    { name: 'per-product promotion plus a coupon', order: { lines: [{ sku: 'DOC-A', qty: 2, discount: 2000 }, { sku: 'DOC-D', qty: 1 }], coupon: { amount: 777 } } },
+    {
+      name: 'percentage coupon',
+      order: {
+        lines: [
+          { sku: 'DOC-A', qty: 1 },
+          { sku: 'DOC-B', qty: 2 },
+          { sku: 'DOC-D', qty: 1 },
+        ],
+        coupon: { percent: 10 },
+      },
+    },
+    {
+      name: 'fixed-amount coupon over awkward prices',
+      order: {
+        lines: [
+          { sku: 'DOC-A', qty: 3 },
+          { sku: 'DOC-B', qty: 1 },
+          { sku: 'DOC-C', qty: 7 },
+        ],
+        coupon: { amount: 1000 },
+      },
+    },
+    {
+      name: 'per-product promotion plus a coupon',
+      order: {
+        lines: [
+          { sku: 'DOC-A', qty: 2, discount: 2000 },
+          { sku: 'DOC-D', qty: 1 },
+        ],
+        coupon: { amount: 777 },
+      },
+    },
     { name: 'free shipping', order: { lines: [{ sku: 'DOC-B', qty: 1 }], shipping: 3990, shippingDiscount: 3990 } },
     { name: 'paid shipping', order: { lines: [{ sku: 'DOC-D', qty: 1 }], shipping: 3990, coupon: { percent: 15 } } },
   ];
@@ -140,11 +165,16 @@ describe('discounts on each line, total equal to what the customer paid', () => 
     const doc = documentOf(order.id);
     expect(doc.amount_total).toBe(order.total);
     expect(doc.products.reduce((sum, l) => sum + l.amount_total, 0)).toBe(order.total);
-    // Whatever was taken off the products sits on the lines, to the peso.
-    const gross = doc.products.reduce((sum, l) => sum + l.quantity * l.price, 0);
+    // Whatever was taken off the products sits on the lines, to the peso: as a percentage of at
+    // most 2 decimals (the SII's DescuentoPct), or, where none fits, in the price of a split-off
+    // unit (issue 15). Every unit of every product is on the document.
     const shippingCharged = order.shipping - order.shipping_discount;
-    expect(gross - doc.amount_total).toBe(order.discount);
+    const productLines = doc.products.filter((l) => l.code !== 'ENVIO');
+    const listGross = input.lines.reduce((sum, l) => sum + l.qty * products[l.sku]!.price, 0);
+    expect(listGross - productLines.reduce((sum, l) => sum + l.amount_total, 0)).toBe(order.discount);
+    for (const l of productLines) expect(String(l.discount)).toMatch(/^\d+(\.\d{1,2})?$/);
+    for (const l of input.lines) expect(productLines.filter((p) => p.code === l.sku).reduce((sum, p) => sum + p.quantity, 0)).toBe(l.qty);
     expect(doc.products.some((l) => l.code === 'ENVIO')).toBe(shippingCharged > 0);
-    expect(doc.products.every((l) => l.code === 'ENVIO' ? l.discount === 0 : true)).toBe(true);
+    expect(doc.products.every((l) => (l.code === 'ENVIO' ? l.discount === 0 : true))).toBe(true);
   });
 });

@@ -15,17 +15,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A product that exists in both systems under the same SKU, optionally linked already. */
-async function productInBoth(sku: string, price: number, linked = true) {
-  const jsProduct = stack.js.sim.createProduct({ name: `Producto ${sku}`, price, sku, stock: 50 });
-  const [rbProduct] = stack.rb.simulator.seedProducts([{ name: `Producto ${sku}`, code: sku, price }]);
-  if (linked) await stack.link(sku, rbProduct!.id, jsProduct.id);
-  return { jsProduct, rbProduct: rbProduct! };
-}
-
 describe('a paid order', () => {
   it('becomes exactly one boleta whose total is what the customer paid', async () => {
-    const { jsProduct } = await productInBoth('FLOW-1', 11990);
+    const { jsProduct } = await stack.productInBoth('FLOW-1', 11990);
     const order = stack.js.sim.placeOrder({ lines: [{ productId: jsProduct.id, qty: 2 }], shipping: 0 });
     stack.js.sim.payOrder(order.id);
     await stack.js.sim.flushDeliveries();
@@ -46,7 +38,7 @@ describe('a paid order', () => {
   });
 
   it('waits as pending with the unlinked SKU named, and issues by itself once it is linked', async () => {
-    const { jsProduct, rbProduct } = await productInBoth('FLOW-2', 5990, false);
+    const { jsProduct, rbProduct } = await stack.productInBoth('FLOW-2', 5990, { linked: false });
     const order = stack.js.sim.placeOrder({ lines: [{ productId: jsProduct.id, qty: 1 }] });
     stack.js.sim.payOrder(order.id);
     await stack.js.sim.flushDeliveries();
@@ -63,7 +55,7 @@ describe('a paid order', () => {
   });
 
   it('a retry signal also wakes a pending order', async () => {
-    const { jsProduct, rbProduct } = await productInBoth('FLOW-3', 1000, false);
+    const { jsProduct, rbProduct } = await stack.productInBoth('FLOW-3', 1000, { linked: false });
     const order = stack.js.sim.placeOrder({ lines: [{ productId: jsProduct.id, qty: 3 }] });
     stack.js.sim.payOrder(order.id);
     await stack.waitForOrderState(order.id, 'pending_products');
@@ -74,7 +66,7 @@ describe('a paid order', () => {
   });
 
   it('cancelled before payment ends without a document', async () => {
-    const { jsProduct } = await productInBoth('FLOW-4', 2000);
+    const { jsProduct } = await stack.productInBoth('FLOW-4', 2000);
     const order = stack.js.sim.placeOrder({ lines: [{ productId: jsProduct.id, qty: 1 }] });
     await stack.waitForOrderState(order.id, 'awaiting_payment');
     stack.js.sim.cancelOrder(order.id);

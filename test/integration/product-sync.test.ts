@@ -74,6 +74,28 @@ describe('product webhooks', () => {
     ]);
   });
 
+  it('a product Jumpseller charges no IVA on is created exempt in relBase (tax_affected false); a taxed one taxed; one relBase holds taxed is made exempt', async () => {
+    const exempt = stack.js.sim.createProduct({ name: 'Libro de texto', price: 15000, sku: 'EXENTO-1', images: 0, exempt: true });
+    const taxed = stack.js.sim.createProduct({ name: 'Cuaderno', price: 2500, sku: 'AFECTO-1', images: 0 });
+    const [heldTaxed] = stack.rb.simulator.seedProducts([{ name: 'Mapa', code: 'EXENTO-2', price: 4000 }]);
+    const relinked = stack.js.sim.createProduct({ name: 'Mapa', price: 4000, sku: 'EXENTO-2', images: 0, exempt: true });
+    await waitForProduct(exempt.id, 'synced');
+    await waitForProduct(taxed.id, 'synced');
+    const status = await waitForProduct(relinked.id, 'synced');
+    expect(rbProducts('EXENTO-1')).toHaveLength(1);
+    expect(rbProducts('EXENTO-1')[0]).toMatchObject({ tax_affected: false, price: 15000 });
+    expect(rbProducts('AFECTO-1')[0]).toMatchObject({ tax_affected: true });
+    expect(status.skus).toEqual([{ sku: 'EXENTO-2', relbaseProductId: heldTaxed!.id, outcome: 'updated', image: 'none' }]);
+    expect(stack.rb.simulator.state.products.get(heldTaxed!.id)!.tax_affected).toBe(false);
+  });
+
+  it("a name over the 80 characters of a document line's NmbItem reaches relBase cut at a word boundary", async () => {
+    const long = 'Polera técnica de algodón orgánico con protección solar UPF 50 y costuras planas para trekking de alta montaña';
+    const p = stack.js.sim.createProduct({ name: long, price: 29990, sku: 'LARGO-1', images: 0 });
+    await waitForProduct(p.id, 'synced');
+    expect(rbProducts('LARGO-1')[0]!.name).toBe('Polera técnica de algodón orgánico con protección solar UPF 50 y costuras planas');
+  });
+
   it('links a relBase product with the same code instead of duplicating it, updates its name and price, keeps its image', async () => {
     const [existing] = stack.rb.simulator.seedProducts([{ name: 'Taza vieja', code: 'TAZA-1', price: 3000 }]);
     stack.rb.simulator.state.products.get(existing!.id)!.url_image = 'https://relbase.example/taza.png';
@@ -155,6 +177,36 @@ describe('product webhooks', () => {
     expect(stack.rb.simulator.products()).toHaveLength(relbaseBefore);
     const link = (await listLinks(stack.db, stack.storeCode)).find((l) => l.sku === 'LLAV-1');
     expect(link?.active).toBe(false);
+  });
+
+  it('a SKU relBase refuses to create ends reported as failed, by name and reason, in the product state', async () => {
+    const p = stack.js.sim.createProduct({ name: ' ', price: 2000, sku: 'BLANK-1', images: 0 });
+    const status = await waitForProduct(p.id, 'failed');
+    expect(status.skus).toEqual([]);
+    expect(status.problems).toHaveLength(1);
+    expect(status.problems[0]).toMatchObject({ kind: 'failed', sku: 'BLANK-1', items: [`"" (product ${p.id})`] });
+    expect(status.problems[0]!.reason).toContain('name is required');
+    expect(status.reason).toContain('BLANK-1');
+    expect(rbProducts('BLANK-1')).toHaveLength(0);
+    expect((await listLinks(stack.db, stack.storeCode)).find((l) => l.sku === 'BLANK-1')).toBeUndefined();
+  });
+
+  it('a create whose answer is lost still makes one relBase product: the code is looked up before any second create', async () => {
+    const posts = () => stack.rb.simulator.requests().byRoute['POST /api/v1/productos'] ?? 0;
+    const postsBefore = posts();
+    stack.rb.simulator.setFaults({ commitThenFail: [{ method: 'POST', pathPrefix: '/api/v1/productos', remaining: 1 }] });
+    try {
+      const p = stack.js.sim.createProduct({ name: 'Cuaderno', price: 3500, sku: 'CUAD-1', images: 0 });
+      const status = await waitForProduct(p.id, 'synced');
+      expect(stack.rb.simulator.requests().committedThenFailed).toBeGreaterThanOrEqual(1);
+      expect(rbProducts('CUAD-1')).toHaveLength(1);
+      expect(posts() - postsBefore).toBe(1);
+      expect(status.skus).toEqual([{ sku: 'CUAD-1', relbaseProductId: rbProducts('CUAD-1')[0]!.id, outcome: 'linked', image: 'none' }]);
+      const link = (await listLinks(stack.db, stack.storeCode)).find((l) => l.sku === 'CUAD-1');
+      expect(link).toMatchObject({ active: true, relbase_product_id: String(rbProducts('CUAD-1')[0]!.id) });
+    } finally {
+      stack.rb.simulator.setFaults({ commitThenFail: [] });
+    }
   });
 
   it('a burst of webhooks for one product coalesces into one pass', async () => {

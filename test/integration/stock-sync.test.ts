@@ -4,19 +4,28 @@
  * the reconcile that reads each SKU once and pushes only what changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveStoreSettings } from '../../src/db/stores-repository.js';
-import { readSettings, type StoreSettings } from '../../src/stores/settings.js';
-import { stockPushWorkflowId, stockPushStatusQuery, stockReconcileWorkflowId, type StockReconcileProgress } from '../../src/workflows/stock/contracts.js';
+import {
+  STOCK_RECONCILE_WORKFLOW_TYPE,
+  stockPushWorkflowId,
+  stockPushStatusQuery,
+  stockReconcileWorkflowId,
+  type StockReconcileProgress,
+} from '../../src/workflows/stock/contracts.js';
 import { startStack, type TestStack } from '../support/stack.js';
 
-const TOKEN = 'stock-test-admin-token-0123';
+const TOKEN = 'stock-test-notice-token-0123';
 let stack: TestStack;
 let warehouseId: number;
 
 /** A SKU in both systems, linked: a simple product, or a variant of a product (no images: product sync has nothing to upload). */
 async function linkedSku(sku: string, options: { variant?: boolean; unlimited?: boolean; relbaseStock?: number } = {}) {
   const js = options.variant
-    ? stack.js.sim.createProduct({ name: `Producto ${sku}`, price: 1000, images: 0, variants: [{ sku, stock: 5, stockUnlimited: options.unlimited ?? false, options: [{ name: 'Talla', value: 'M' }] }] })
+    ? stack.js.sim.createProduct({
+        name: `Producto ${sku}`,
+        price: 1000,
+        images: 0,
+        variants: [{ sku, stock: 5, stockUnlimited: options.unlimited ?? false, options: [{ name: 'Talla', value: 'M' }] }],
+      })
     : stack.js.sim.createProduct({ name: `Producto ${sku}`, price: 1000, images: 0, sku, stock: 5, stockUnlimited: options.unlimited ?? false });
   const [rb] = stack.rb.simulator.seedProducts([{ name: `Producto ${sku}`, code: sku, price: 1000 }]);
   stack.rb.simulator.setStock({ productId: rb!.id, warehouseId, set: options.relbaseStock ?? 0 });
@@ -43,11 +52,6 @@ function notice(body: unknown) {
   });
 }
 
-async function settings(change: Partial<StoreSettings>) {
-  const row = await stack.db.selectFrom('stores').select('settings').where('code', '=', stack.storeCode).executeTakeFirstOrThrow();
-  await saveStoreSettings(stack.db, stack.storeCode, { ...readSettings(row.settings), ...change });
-}
-
 async function until<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -61,7 +65,7 @@ async function until<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, timeo
 const pushStatus = (sku: string) => stack.temporal.workflow.getHandle(stockPushWorkflowId(stack.storeCode, sku)).query(stockPushStatusQuery);
 
 beforeAll(async () => {
-  stack = await startStack({ adminToken: TOKEN, settings: { stockDebounceMs: 2000 } });
+  stack = await startStack({ stockNoticesToken: TOKEN, settings: { stockDebounceMs: 2000 } });
   warehouseId = stack.rb.simulator.warehouses()[0]!.id;
 }, 120_000);
 afterAll(async () => {
@@ -78,7 +82,10 @@ describe('stock push', () => {
       answers.push(notice({ store: stack.storeCode, skus: ['STK-BURST'] }));
     }
     expect((await Promise.all(answers)).map((r) => r.status)).toEqual(Array(100).fill(202));
-    await until(() => pushStatus('STK-BURST'), (s) => s.pushes === 1);
+    await until(
+      () => pushStatus('STK-BURST'),
+      (s) => s.pushes === 1,
+    );
     expect(item.shop()).toEqual({ stock: 101, unlimited: false });
     // Let the window pass once more: nothing else is pushed.
     await new Promise((r) => setTimeout(r, 2000));
@@ -91,27 +98,42 @@ describe('stock push', () => {
     const negative = await linkedSku('STK-NEG', { variant: true, relbaseStock: -4 });
     const res = await notice({ store: stack.storeCode, relbaseProductIds: [fractional.rbId, String(negative.rbId)] });
     expect(((await res.json()) as { signalled: string[] }).signalled.sort()).toEqual(['STK-FRAC', 'STK-NEG']);
-    await until(() => fractional.shop().stock, (s) => s === 3);
-    await until(() => negative.shop().stock, (s) => s === 0);
+    await until(
+      () => fractional.shop().stock,
+      (s) => s === 3,
+    );
+    await until(
+      () => negative.shop().stock,
+      (s) => s === 0,
+    );
   });
 
   it('an unlimited variant gets a number and stops being unlimited; a product without variants is updated itself', async () => {
     const unlimited = await linkedSku('STK-UNL', { variant: true, unlimited: true, relbaseStock: 12 });
     const simple = await linkedSku('STK-SIMPLE', { relbaseStock: 8 });
     await notice({ store: stack.storeCode, skus: ['STK-UNL', 'STK-SIMPLE'] });
-    await until(() => unlimited.shop(), (s) => s.stock === 12 && !s.unlimited);
-    await until(() => simple.shop(), (s) => s.stock === 8 && !s.unlimited);
+    await until(
+      () => unlimited.shop(),
+      (s) => s.stock === 12 && !s.unlimited,
+    );
+    await until(
+      () => simple.shop(),
+      (s) => s.stock === 8 && !s.unlimited,
+    );
   });
 
   it('with stock sync switched off nothing is pushed', async () => {
-    await settings({ stockSyncEnabled: false });
+    await stack.setSettings({ stockSyncEnabled: false });
     try {
       const item = await linkedSku('STK-OFF', { relbaseStock: 40 });
       await notice({ store: stack.storeCode, skus: ['STK-OFF'] });
-      await until(() => pushStatus('STK-OFF'), (s) => s.lastOutcome === 'stock sync off: nothing pushed');
+      await until(
+        () => pushStatus('STK-OFF'),
+        (s) => s.lastOutcome === 'stock sync off: nothing pushed',
+      );
       expect(item.shop().stock).toBe(5);
     } finally {
-      await settings({ stockSyncEnabled: true });
+      await stack.setSettings({ stockSyncEnabled: true });
     }
   });
 
@@ -127,7 +149,10 @@ describe('stock push', () => {
     }
     const relbaseWrites = stack.rb.simulator.requests().writes;
     await notice({ store: stack.storeCode, skus: ['STK-ONEWAY'] });
-    await until(() => item.shop().stock, (s) => s === 9);
+    await until(
+      () => item.shop().stock,
+      (s) => s === 9,
+    );
     await stack.js.sim.flushDeliveries(); // product_updated for our own PUT reaches the service
     await new Promise((r) => setTimeout(r, 3000)); // product sync's debounce and pass
     expect(stack.rb.simulator.requests().writes).toBe(relbaseWrites);
@@ -152,29 +177,61 @@ describe('stock reconcile', () => {
     const items = await Promise.all(['REC-1', 'REC-2', 'REC-3', 'REC-4'].map((sku, i) => linkedSku(sku, { relbaseStock: 10 + i })));
     // Bring REC-* in line first, then change two of them in relBase.
     await notice({ store: stack.storeCode, skus: ['REC-1', 'REC-2', 'REC-3', 'REC-4'] });
-    await until(() => items.map((i) => i.shop().stock), (s) => s.join() === '10,11,12,13');
+    await until(
+      () => items.map((i) => i.shop().stock),
+      (s) => s.join() === '10,11,12,13',
+    );
     stack.rb.simulator.setStock({ productId: items[1]!.rbId, warehouseId, set: 50 });
     stack.rb.simulator.setStock({ productId: items[3]!.rbId, warehouseId, set: -2 });
 
-    const routeReads = () => Object.entries(stack.rb.simulator.requests().byRoute).filter(([r]) => r.includes('stock_por_bodegas')).reduce((n, [, c]) => n + c, 0);
-    const linkedCount = Number((await stack.db.selectFrom('product_links').select((eb) => eb.fn.countAll<string>().as('n')).where('store_code', '=', stack.storeCode).where('active', '=', true).executeTakeFirstOrThrow()).n);
+    const routeReads = () =>
+      Object.entries(stack.rb.simulator.requests().byRoute)
+        .filter(([r]) => r.includes('stock_por_bodegas'))
+        .reduce((n, [, c]) => n + c, 0);
+    const linkedCount = Number(
+      (
+        await stack.db
+          .selectFrom('product_links')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('store_code', '=', stack.storeCode)
+          .where('active', '=', true)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     const readsBefore = routeReads();
     const writesBefore = stack.js.sim.requestStats().writes;
-    const report = await stack.temporal.workflow.execute('stockReconcileWorkflow', {
+    const report = (await stack.temporal.workflow.execute(STOCK_RECONCILE_WORKFLOW_TYPE, {
       workflowId: stockReconcileWorkflowId(stack.storeCode),
       taskQueue: stack.mainTaskQueue,
       args: [{ storeCode: stack.storeCode }],
-    }) as StockReconcileProgress;
-    await until(() => items.map((i) => i.shop().stock), (s) => s.join() === '10,50,12,0');
+    })) as StockReconcileProgress;
+    await until(
+      () => items.map((i) => i.shop().stock),
+      (s) => s.join() === '10,50,12,0',
+    );
 
     expect(routeReads() - readsBefore).toBe(linkedCount); // one read per linked SKU, none again by the pushes
     expect(report.checked).toBe(linkedCount);
-    expect(report.drift).toEqual(expect.arrayContaining([{ sku: 'REC-2', relbase: 50, jumpseller: 11 }, { sku: 'REC-4', relbase: -2, jumpseller: 13 }]));
+    expect(report.drift).toEqual(
+      expect.arrayContaining([
+        { sku: 'REC-2', relbase: 50, jumpseller: 11 },
+        { sku: 'REC-4', relbase: -2, jumpseller: 13 },
+      ]),
+    );
     expect(report.drift.map((d) => d.sku)).not.toContain('REC-1');
-    await until(() => stack.js.sim.requestStats().writes - writesBefore, (n) => n >= 2);
+    await until(
+      () => stack.js.sim.requestStats().writes - writesBefore,
+      (n) => n >= 2,
+    );
     await new Promise((r) => setTimeout(r, 2500));
     expect(stack.js.sim.requestStats().writes - writesBefore).toBeLessThanOrEqual(report.changed);
-    const stored = await stack.db.selectFrom('sync_reports').selectAll().where('store_code', '=', stack.storeCode).where('kind', '=', 'stock-reconcile').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const stored = await stack.db
+      .selectFrom('sync_reports')
+      .selectAll()
+      .where('store_code', '=', stack.storeCode)
+      .where('kind', '=', 'stock-reconcile')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(stored.status).toBe('completed');
     expect(stored.report).toMatchObject({ checked: linkedCount });
   });

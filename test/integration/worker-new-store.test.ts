@@ -3,6 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.js';
 import { createWorkers, serveNewStores, type RunningWorkers } from '../../src/worker.js';
+import { testDataConverter } from '../support/encryption.js';
 import { startStack, workflowBundle, type TestStack } from '../support/stack.js';
 
 let stack: TestStack;
@@ -23,6 +24,7 @@ it('starts serving the new store’s API queues and its order issues', async () 
   running = await createWorkers({
     connection,
     namespace: 'default',
+    dataConverter: testDataConverter,
     workflowBundle: await workflowBundle(),
     storeCodes: [],
     activityDeps: { db: stack.db, stores: stack.stores, temporal: stack.temporal, logger: createLogger('silent') },

@@ -25,14 +25,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function freshRealDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+/** A new database on the server at `adminUrl` (dropped by `drop`), or undefined when none answers there. */
+export async function freshRealDatabase(adminUrl: string, prefix = 'jr_test'): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
   const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
   try {
     await admin.connect();
   } catch {
     return undefined;
   }
-  const name = `jr_test_${randomBytes(4).toString('hex')}`;
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   await admin.query(`create database ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
@@ -56,7 +57,12 @@ export interface RunningEnvironment extends StackEnvironment {
  * @param adminUrl  a PostgreSQL to create the database on; when none answers, an embedded PGlite
  *                  (with a printed notice) unless `requireRealDatabase`.
  */
-export async function startEnvironment(o: { adminUrl: string; requireRealDatabase: boolean; cliPath?: string | undefined; pathEnv?: string | undefined }): Promise<RunningEnvironment> {
+export async function startEnvironment(o: {
+  adminUrl: string;
+  requireRealDatabase: boolean;
+  cliPath?: string | undefined;
+  pathEnv?: string | undefined;
+}): Promise<RunningEnvironment> {
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const c of cleanups.reverse()) await c().catch((err: unknown) => console.error('[environment] cleanup failed', err));

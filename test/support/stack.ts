@@ -13,21 +13,27 @@ import { composeApi, type ApiApp } from '../../src/api/compose.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase, type Db } from '../../src/db/database.js';
 import { upsertLink } from '../../src/db/product-links-repository.js';
-import { ensureBasicStore } from '../../src/db/stores-repository.js';
+import type { RateLimiter } from '../../src/http/rate-limiter.js';
+import { ensureBasicStore, saveStoreSettings } from '../../src/db/stores-repository.js';
 import { installStore } from '../../src/install/install-store.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { closeServer } from '../../src/runtime/http-server.js';
+import { sandboxImageSources } from '../../src/runtime/sandbox-image-sources.js';
 import type { Services } from '../../src/runtime/services.js';
 import { simulatorStoreEnv } from './simulator-store-env.js';
+import { TEST_ENCRYPTION_KEYS, testDataConverter, testKeyring } from './encryption.js';
 import { startRelbaseSimulator, type RunningRelbaseSimulator, type RelbaseSimulatorOptions } from '../../src/sandbox/relbase/simulator.js';
 import { startJumpsellerSimulator, type RunningJumpsellerSimulator } from '../../src/sandbox/jumpseller/server.js';
 import type { JumpsellerSimulatorOptions } from '../../src/sandbox/jumpseller/simulator.js';
 import { createStoreRegistry, type StoreRegistry } from '../../src/stores/registry.js';
-import type { StoreSettings } from '../../src/stores/settings.js';
+import { readSettings, type StoreSettings } from '../../src/stores/settings.js';
 import { bundleWorkflows } from '../../src/temporal/bundle-workflows.js';
 import { createWorkers, type RunningWorkers } from '../../src/worker.js';
 import { MAIN_TASK_QUEUE } from '../../src/workflows/task-queues.js';
 import { orderStatusQuery, orderWorkflowId, type OrderState, type OrderStatus } from '../../src/workflows/order/contracts.js';
+
+type SimProduct = ReturnType<RunningJumpsellerSimulator['sim']['createProduct']>;
+type SeededProduct = ReturnType<RunningRelbaseSimulator['simulator']['seedProducts']>[number];
 
 let bundle: Promise<WorkflowBundle> | undefined;
 /** The workflow bundle, built once per test file (webpack takes seconds). */
@@ -52,8 +58,10 @@ export interface StackEnvironment {
 }
 
 export interface StackOptions {
-  /** Turns on the admin API and the stock notice endpoint with this bearer token. */
+  /** Turns on the admin API with this bearer token (ADMIN_TOKEN). */
   adminToken?: string;
+  /** Turns on the stock notice endpoint with this bearer token (STOCK_NOTICES_TOKEN). */
+  stockNoticesToken?: string;
   /** Default: the test run's (vitest `inject`); benches pass their own. */
   environment?: StackEnvironment;
   settings?: Partial<StoreSettings>;
@@ -72,6 +80,8 @@ export interface StackOptions {
    * Tests that move thousands of products raise them together with the simulators' own limits.
    */
   apiRates?: { jumpseller: number; relbase: number };
+  /** The store's relBase client limiter; a test holds it (`pauseUntil`) to keep relBase calls waiting. */
+  relbaseLimiter?: RateLimiter;
 }
 
 export interface TestStack {
@@ -89,6 +99,13 @@ export interface TestStack {
   mainTaskQueue: string;
   /** Links a SKU to a relBase product the way product sync would. */
   link(sku: string, relbaseProductId: number, jsProductId?: number): Promise<void>;
+  /**
+   * A product in both simulators under one SKU, name (`Producto {sku}` unless given) and price,
+   * linked as product sync would link it unless `linked: false`.
+   */
+  productInBoth(sku: string, price: number, options?: { name?: string; stock?: number; linked?: boolean }): Promise<{ jsProduct: SimProduct; rbProduct: SeededProduct }>;
+  /** Changes some of the store's settings, keeping the others (read at an order's next decision). */
+  setSettings(change: Partial<StoreSettings>): Promise<void>;
   orderStatus(orderId: number | string): Promise<OrderStatus>;
   /** Polls the order workflow's `state` query until `predicate` holds (or throws after `timeoutMs`). */
   waitForOrder(orderId: number | string, predicate: (s: OrderStatus) => boolean, timeoutMs?: number): Promise<OrderStatus>;
@@ -110,7 +127,10 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const storeCode = `t-${randomBytes(4).toString('hex')}`;
   const inProcessWorkers = options.inProcessWorkers ?? true;
   const mainTaskQueue = inProcessWorkers ? `main-${storeCode}` : MAIN_TASK_QUEUE;
-  const config = loadConfig(options.adminToken ? { ADMIN_TOKEN: options.adminToken } : {});
+  const config = loadConfig({
+    ...(options.adminToken ? { ADMIN_TOKEN: options.adminToken } : {}),
+    ...(options.stockNoticesToken ? { STOCK_NOTICES_TOKEN: options.stockNoticesToken } : {}),
+  });
 
   const js = await startJumpsellerSimulator({ storeCode, ...options.jumpseller });
   const rb = await startRelbaseSimulator({ port: 0, ...options.relbase });
@@ -122,9 +142,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     db,
     jumpsellerApiUrl: js.apiUrl,
     relbaseApiUrl: rb.apiUrl,
-    ...(options.apiRates
-      ? { rateLimits: { jumpseller: [{ limit: options.apiRates.jumpseller, ms: 1000 }], relbase: [{ limit: options.apiRates.relbase, ms: 1000 }] } }
-      : {}),
+    ...(options.relbaseLimiter ? { relbaseLimiter: options.relbaseLimiter } : {}),
+    ...(options.apiRates ? { rateLimits: { jumpseller: [{ limit: options.apiRates.jumpseller, ms: 1000 }], relbase: [{ limit: options.apiRates.relbase, ms: 1000 }] } } : {}),
     configured: [
       {
         code: storeCode,
@@ -137,9 +156,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     ],
   });
   const connection = await Connection.connect({ address: env.temporalAddress });
-  const temporal = new Client({ connection });
-  const services: Services = { db, stores, temporal, temporalConnection: connection, close: () => Promise.resolve() };
-  const api = composeApi(services, config, logger, { mainTaskQueue });
+  const temporal = new Client({ connection, dataConverter: testDataConverter });
+  const services: Services = { db, activityDb: db, stores, temporal, temporalConnection: connection, close: () => Promise.resolve() };
+  const api = composeApi(services, config, logger, { mainTaskQueue, codec: { keyring: testKeyring } });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -152,11 +171,13 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     createWorkers({
       connection: nativeConnection,
       namespace: 'default',
+      dataConverter: testDataConverter,
       workflowBundle: bundleReady,
       storeCodes: [storeCode],
       mainTaskQueue,
       ...(options.apiRates ? { apiQueueRates: options.apiRates } : {}),
-      activityDeps: { db, stores, temporal, logger },
+      // The simulator serves images from 127.0.0.1: the sandbox's explicit allowance.
+      activityDeps: { db, stores, temporal, logger, imageSources: sandboxImageSources(config.imageHosts, js.url) },
     });
   const noWorkers: RunningWorkers = { workers: [], done: Promise.resolve(), addStore: () => Promise.resolve(false), shutdown: () => Promise.resolve() };
   let workers: RunningWorkers = inProcessWorkers ? await spawnWorkers() : noWorkers;
@@ -182,11 +203,22 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     processEnv: {
       DATABASE_URL: env.databaseUrl,
       TEMPORAL_ADDRESS: env.temporalAddress,
+      TEMPORAL_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
       ...simulatorStoreEnv(storeCode, js, rb, warehouseId),
       LOG_LEVEL: 'warn',
     },
+    async setSettings(change) {
+      const row = await db.selectFrom('stores').select('settings').where('code', '=', storeCode).executeTakeFirstOrThrow();
+      await saveStoreSettings(db, storeCode, { ...readSettings(row.settings), ...change });
+    },
     async link(sku, relbaseProductId, jsProductId = 0) {
       await upsertLink(db, { storeCode, sku, jsProductId: String(jsProductId), jsVariantId: null, relbaseProductId: String(relbaseProductId) });
+    },
+    async productInBoth(sku, price, { name = `Producto ${sku}`, stock = 50, linked = true } = {}) {
+      const jsProduct = js.sim.createProduct({ name, price, sku, stock });
+      const [rbProduct] = rb.simulator.seedProducts([{ name, code: sku, price }]);
+      if (linked) await stack.link(sku, rbProduct!.id, jsProduct.id);
+      return { jsProduct, rbProduct: rbProduct! };
     },
     async orderStatus(orderId) {
       return temporal.workflow.getHandle(orderWorkflowId(storeCode, orderId)).query(orderStatusQuery);

@@ -3,7 +3,10 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../../db/database.js';
 import type { Store } from '../../db/schema.js';
 import { findStore } from '../../db/stores-repository.js';
+import type { Keyring } from '../../crypto/keyring.js';
 import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { ApiToken } from '../../security/api-tokens.js';
 import type { StoreRegistry } from '../../stores/registry.js';
 import { HttpError } from '../errors.js';
 
@@ -12,10 +15,16 @@ export interface AdminDeps {
   temporal: Client;
   stores: StoreRegistry;
   logger: Logger;
-  /** Unset: the admin API answers 503 saying how to turn it on. */
-  adminToken: string | undefined;
-  /** Seals installed stores' relBase tokens; unset: they cannot be set. */
-  secretsKey: Buffer | undefined;
+  /** Operators' tokens (digests); none: the admin API answers 503 saying how to turn it on. */
+  adminTokens: readonly ApiToken[];
+  /** Refused tokens are counted here when given. */
+  metrics?: Pick<Metrics, 'authFailures'>;
+  /** Client addresses in failed-authentication logs come from X-Forwarded-For (see client-address.ts). */
+  trustProxy?: boolean;
+  /** Audit entries older than this are deleted; default 365. */
+  auditLogRetentionDays?: number;
+  /** Seals installed stores' relBase tokens (SECRETS_KEY); unset: they cannot be set. */
+  secretsKeyring: Keyring | undefined;
   /** Where Jumpseller reaches this service (the install steps register webhooks there). */
   publicUrl: string;
   /** Where workflows started from here run (tests use their own). */

@@ -2,57 +2,87 @@
  * Orders an operator acts on: the pending and needs-attention lists (from the `orders` read model),
  * one order's full state (its workflow's `state` query beside the read model and the document row),
  * retry one or every pending order, resolve a needs-attention order.
+ *
+ * Retrying or resolving one order is a Workflow Update: the workflow's validator refuses it unless the
+ * order waits (409 with its reason), and the answer is the order's state after it planned again.
+ * Retrying every pending order sends the `retry` signal, as a batch signal by query would.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { findOrder, listOrdersByState } from '../../db/orders-repository.js';
 import type { OrderRecord } from '../../db/schema.js';
 import { parseRut } from '../../domain/rut.js';
+import { findCreditNotes } from '../../db/credit-notes-repository.js';
+import { findDocument } from '../../db/documents-repository.js';
+import { findReplacement } from '../../db/returns-repository.js';
 import {
   ORDER_STATES,
   orderStatusQuery,
   orderWorkflowId,
-  resolveSignal,
+  resolveUpdate,
   retrySignal,
+  retryUpdate,
+  returnUpdate,
+  invoiceUpdate,
+  type InvoiceRequest,
   type OrderStatus,
   type ResolveSignal,
+  type ReturnAnswer,
+  type ReturnRequest,
 } from '../../workflows/order/contracts.js';
+import type { orderWorkflow } from '../../workflows/order/workflow.js';
+import { ORDER_WORKFLOW_TYPE } from '../../workflows/workflow-types.js';
 import { HttpError } from '../errors.js';
 import { messageOf, requireStoreRow, type AdminDeps } from './deps.js';
 import { jsonBody, parseInput } from './validation.js';
 
 /** States after which nothing more happens to an order: signals would be lost on a closed workflow. */
-const FINAL_STATES = new Set(['issued', 'canceled', 'abandoned', 'expired']);
+const FINAL_STATES = new Set(['issued', 'credited', 'canceled', 'abandoned', 'expired']);
 const QUERY_TIMEOUT_MS = 5000;
+/** How long an update may take to be accepted or refused (a worker must pick it up). */
+const UPDATE_ACCEPT_TIMEOUT_MS = 10_000;
+/** How long the answer waits for the order to plan again; past it the answer says the retry was accepted. */
+const UPDATE_RESULT_TIMEOUT_MS = 15_000;
 
 const StatesQuery = z
   .string()
   .optional()
-  .transform((v) => (v ?? 'pending_products,needs_attention').split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    (v ?? 'pending_products,needs_attention')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(ORDER_STATES, { message: `must be one or more of ${ORDER_STATES.join(', ')}` })).min(1));
 
 const OrderIdParam = z.string().regex(/^\d+$/, 'must be a Jumpseller order id (digits)');
 
 const DOCUMENT_NAMES = { boleta: 39, factura: 33, nota_de_venta: 1001 } as const;
 
+/** A factura's receiver: the RUT checked (digit) and normalised, razón social and giro. */
+const Receiver = z
+  .object({
+    rut: z
+      .string()
+      .trim()
+      .min(1, 'is required')
+      .transform((v, ctx) => {
+        const r = parseRut(v);
+        if (!r.ok) {
+          ctx.addIssue({ code: 'custom', message: r.reason });
+          return z.NEVER;
+        }
+        return r.rut;
+      }),
+    razonSocial: z.string().trim().min(1, 'is required').max(100),
+    giro: z.string().trim().min(1, 'is required').max(80),
+  })
+  .strict();
+
 const ResolveInput = z
   .object({
-    receiver: z
-      .object({
-        rut: z.string().trim().min(1, 'is required').transform((v, ctx) => {
-          const r = parseRut(v);
-          if (!r.ok) {
-            ctx.addIssue({ code: 'custom', message: r.reason });
-            return z.NEVER;
-          }
-          return r.rut;
-        }),
-        razonSocial: z.string().trim().min(1, 'is required').max(100),
-        giro: z.string().trim().min(1, 'is required').max(80),
-      })
-      .strict()
-      .optional(),
+    receiver: Receiver.optional(),
     documentType: z
       .union([z.literal(39), z.literal(33), z.literal(1001), z.enum(['boleta', 'factura', 'nota_de_venta']).transform((n) => DOCUMENT_NAMES[n])], {
         message: 'must be 39, 33, 1001, boleta, factura or nota_de_venta',
@@ -62,6 +92,42 @@ const ResolveInput = z
   })
   .strict()
   .refine((r) => r.receiver !== undefined || r.documentType !== undefined, { message: 'give receiver (rut, razonSocial, giro) or documentType, or both' });
+
+/** An operator's return: its id (the idempotency key: the same id never credits twice) and the units by SKU. */
+const ReturnInput = z
+  .object({
+    returnId: z
+      .string()
+      .trim()
+      .min(1, 'is required')
+      .max(100)
+      .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'),
+    lines: z
+      .array(
+        z
+          .object({
+            sku: z.string().trim().min(1, 'is required').max(100),
+            quantity: z.number().int('must be a whole number').min(1, 'must be at least 1'),
+          })
+          .strict(),
+      )
+      .min(1, 'give at least one line')
+      .max(60, 'a credit note holds at most 60 lines'),
+  })
+  .strict();
+
+/** Boleta → factura: the receiver, and its address when relBase has no customer with the RUT yet. */
+const InvoiceInput = z
+  .object({
+    receiver: Receiver,
+    address: z.string().trim().min(1).max(200).optional(),
+    commune: z.string().trim().min(1).max(100).optional(),
+    city: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+
+/** How long a return's answer waits for its credit note; past it the answer says it was accepted (repeat it to see the folio). */
+const RETURN_RESULT_TIMEOUT_MS = 30_000;
 
 export function orderSummary(r: OrderRecord) {
   return {
@@ -79,10 +145,7 @@ export function orderSummary(r: OrderRecord) {
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms (is a worker running?)`)), ms).unref()),
-  ]);
+  return Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms (is a worker running?)`)), ms).unref())]);
 }
 
 /** Sends a signal; false when the workflow is closed or unknown (nothing left to wake). */
@@ -93,6 +156,34 @@ async function signalOrder(temporal: Client, workflowId: string, send: (h: Retur
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;
+  }
+}
+
+/**
+ * Runs a retry or resolve update and answers with the order's state after it planned again: 409 with
+ * the workflow's reason when its validator refuses, 404 when no run is open.
+ */
+async function updateOrder(
+  start: (h: WorkflowHandle) => Promise<{ result(): Promise<OrderStatus> }>,
+  handle: WorkflowHandle,
+  orderId: string,
+  storeCode: string,
+): Promise<{ accepted: true; state: OrderStatus | null; note?: string }> {
+  // A validator's refusal comes back as the update's failed result, not from starting it.
+  const refused = (err: unknown) => (err instanceof WorkflowUpdateFailedError ? new HttpError('conflict', err.cause?.message ?? err.message) : undefined);
+  let update: { result(): Promise<OrderStatus> };
+  try {
+    update = await withTimeout(start(handle), UPDATE_ACCEPT_TIMEOUT_MS, 'the order workflow');
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new HttpError('not_found', `no running workflow for order ${orderId} in store ${storeCode}`);
+    throw refused(err) ?? new HttpError('unavailable', messageOf(err));
+  }
+  try {
+    return { accepted: true, state: await withTimeout(update.result(), UPDATE_RESULT_TIMEOUT_MS, 'planning the order again') };
+  } catch (err) {
+    const conflict = refused(err);
+    if (conflict) throw conflict;
+    return { accepted: true, state: null, note: `accepted; ${messageOf(err)}` };
   }
 }
 
@@ -128,9 +219,11 @@ export function orderRoutes(deps: AdminDeps): Hono {
     const orderId = parseInput(OrderIdParam, c.req.param('id'), 'order id');
     const workflowId = orderWorkflowId(row.code, orderId);
     const handle = deps.temporal.workflow.getHandle(workflowId);
-    const [record, document] = await Promise.all([
+    const [record, document, creditNotes, replacement] = await Promise.all([
       findOrder(deps.db, row.code, orderId),
-      deps.db.selectFrom('documents').selectAll().where('store_code', '=', row.code).where('order_id', '=', orderId).executeTakeFirst(),
+      findDocument(deps.db, row.code, orderId),
+      findCreditNotes(deps.db, row.code, orderId),
+      findReplacement(deps.db, row.code, orderId),
     ]);
     let workflow: Record<string, unknown> | null = null;
     let state: OrderStatus | null = null;
@@ -162,7 +255,30 @@ export function orderRoutes(deps: AdminDeps): Hono {
       queryError,
       readModel: record ? orderSummary(record) : null,
       document: document
-        ? { state: document.state, typeDocument: document.type_document, folio: document.folio, relbaseId: document.relbase_id, total: document.total, pdfUrl: document.pdf_url, issuedAt: document.issued_at?.toISOString() ?? null }
+        ? {
+            label: document.label_value,
+            state: document.state,
+            typeDocument: document.type_document,
+            folio: document.folio,
+            relbaseId: document.relbase_id,
+            total: document.total,
+            pdfUrl: document.pdf_url,
+            issuedAt: document.issued_at?.toISOString() ?? null,
+            createsSent: document.creates_sent,
+            lastCreateSentAt: document.last_create_sent_at?.toISOString() ?? null,
+          }
+        : null,
+      creditNotes,
+      // The factura that replaced the boleta (boleta → factura), if any.
+      factura: replacement
+        ? {
+            label: replacement.label_value,
+            state: replacement.state,
+            folio: replacement.folio,
+            relbaseId: replacement.relbase_id,
+            total: replacement.total,
+            pdfUrl: replacement.pdf_url,
+          }
         : null,
     });
   });
@@ -172,9 +288,9 @@ export function orderRoutes(deps: AdminDeps): Hono {
     const orderId = parseInput(OrderIdParam, c.req.param('id'), 'order id');
     const record = await findOrder(deps.db, row.code, orderId);
     if (record && FINAL_STATES.has(record.state)) throw new HttpError('conflict', `order ${orderId} is ${record.state}: nothing to retry`);
-    const ok = await signalOrder(deps.temporal, orderWorkflowId(row.code, orderId), (h) => h.signal(retrySignal));
-    if (!ok) throw new HttpError('not_found', `no running workflow for order ${orderId} in store ${row.code}`);
-    return c.json({ store: row.code, orderId, signalled: 'retry' });
+    const handle = deps.temporal.workflow.getHandle(orderWorkflowId(row.code, orderId));
+    const answer = await updateOrder((h) => h.startUpdate(retryUpdate, { waitForStage: 'ACCEPTED' }), handle, orderId, row.code);
+    return c.json({ store: row.code, orderId, retried: true, ...answer });
   });
 
   app.post('/stores/:code/orders/:id/resolve', async (c) => {
@@ -188,11 +304,105 @@ export function orderRoutes(deps: AdminDeps): Hono {
       ...(input.documentType !== undefined ? { documentType: input.documentType } : {}),
       ...(input.note ? { note: input.note } : {}),
     };
-    const ok = await signalOrder(deps.temporal, orderWorkflowId(row.code, orderId), (h) => h.signal(resolveSignal, signal));
-    if (!ok) throw new HttpError('not_found', `no running workflow for order ${orderId} in store ${row.code}`);
-    deps.logger.info({ store: row.code, orderId, documentType: signal.documentType ?? null, receiver: Boolean(signal.receiver) }, 'resolve sent');
-    return c.json({ store: row.code, orderId, signalled: 'resolve', resolve: signal });
+    const handle = deps.temporal.workflow.getHandle(orderWorkflowId(row.code, orderId));
+    const answer = await updateOrder((h) => h.startUpdate(resolveUpdate, { args: [signal], waitForStage: 'ACCEPTED' }), handle, orderId, row.code);
+    deps.logger.info({ store: row.code, orderId, documentType: signal.documentType ?? null, receiver: Boolean(signal.receiver) }, 'resolve accepted');
+    return c.json({ store: row.code, orderId, resolved: true, resolve: signal, ...answer });
+  });
+
+  // A return is a Workflow Update sent with update-with-start: a run that already closed (its
+  // cancellation window passed) is started again, finds the issued document and serves it.
+  app.post('/stores/:code/orders/:id/returns', async (c) => {
+    const row = await requireStoreRow(deps.db, c.req.param('code'));
+    const orderId = parseInput(OrderIdParam, c.req.param('id'), 'order id');
+    const input = parseInput(ReturnInput, await jsonBody(c));
+    const document = await findDocument(deps.db, row.code, orderId);
+    // Checked here too so that a return of an order without a document never starts its workflow.
+    if (!document || document.state !== 'issued') throw new HttpError('conflict', `order ${orderId} has no issued document: there is nothing to return`);
+    const request: ReturnRequest = { returnId: input.returnId, lines: input.lines };
+    const answer: ReturnAnswer | null = await updateWithStart(deps, row.code, orderId, (startWorkflowOperation) =>
+      deps.temporal.workflow.startUpdateWithStart(returnUpdate, { args: [request], waitForStage: 'ACCEPTED', startWorkflowOperation }),
+    );
+    if (answer === null) {
+      return c.json(
+        {
+          store: row.code,
+          orderId,
+          returnId: input.returnId,
+          accepted: true,
+          creditNote: null,
+          note: 'accepted; still issuing the credit note: send the same request again to see it',
+        },
+        202,
+      );
+    }
+    deps.logger.info({ store: row.code, orderId, returnId: input.returnId, label: answer.creditNote.label, alreadyExisted: answer.alreadyExisted }, 'return credited');
+    return c.json({ store: row.code, orderId, accepted: true, ...answer });
+  });
+
+  // Boleta → factura: the `invoice` update, sent with update-with-start like a return.
+  app.post('/stores/:code/orders/:id/factura', async (c) => {
+    const row = await requireStoreRow(deps.db, c.req.param('code'));
+    const orderId = parseInput(OrderIdParam, c.req.param('id'), 'order id');
+    const input = parseInput(InvoiceInput, await jsonBody(c));
+    const document = await findDocument(deps.db, row.code, orderId);
+    if (!document || document.state !== 'issued') throw new HttpError('conflict', `order ${orderId} has no issued document: there is no boleta to turn into a factura`);
+    if (document.type_document !== 39) throw new HttpError('conflict', `order ${orderId}'s document is of type ${document.type_document}, not a boleta (39)`);
+    const request: InvoiceRequest = {
+      receiver: input.receiver,
+      ...(input.address ? { address: input.address } : {}),
+      ...(input.commune ? { commune: input.commune } : {}),
+      ...(input.city ? { city: input.city } : {}),
+    };
+    const answer = await updateWithStart(deps, row.code, orderId, (startWorkflowOperation) =>
+      deps.temporal.workflow.startUpdateWithStart(invoiceUpdate, { args: [request], waitForStage: 'ACCEPTED', startWorkflowOperation }),
+    );
+    if (answer === null) {
+      return c.json(
+        { store: row.code, orderId, accepted: true, creditNote: null, factura: null, note: 'accepted; still issuing: send the same request again to see both folios' },
+        202,
+      );
+    }
+    deps.logger.info(
+      { store: row.code, orderId, creditNote: answer.creditNote.label, factura: answer.factura.label, alreadyExisted: answer.alreadyExisted },
+      'boleta turned into factura',
+    );
+    return c.json({ store: row.code, orderId, accepted: true, ...answer });
   });
 
   return app;
+}
+
+/**
+ * Sends an update with update-with-start to the order's workflow (a closed run is started again and
+ * finds the issued document) and waits for its answer: 409 with the workflow's reason when refused,
+ * null when it is still running after RETURN_RESULT_TIMEOUT_MS.
+ */
+async function updateWithStart<T>(
+  deps: AdminDeps,
+  storeCode: string,
+  orderId: string,
+  start: (op: WithStartWorkflowOperation<typeof orderWorkflow>) => Promise<{ result(): Promise<T> }>,
+): Promise<T | null> {
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
+    workflowId: orderWorkflowId(storeCode, orderId),
+    taskQueue: deps.mainTaskQueue,
+    args: [{ storeCode, orderId }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+  });
+  const refused = (err: unknown) => (err instanceof WorkflowUpdateFailedError ? new HttpError('conflict', err.cause?.message ?? err.message) : undefined);
+  let update;
+  try {
+    update = await withTimeout(start(startWorkflowOperation), UPDATE_ACCEPT_TIMEOUT_MS, 'the order workflow');
+  } catch (err) {
+    throw refused(err) ?? new HttpError('unavailable', messageOf(err));
+  }
+  try {
+    return await withTimeout(update.result(), RETURN_RESULT_TIMEOUT_MS, 'issuing');
+  } catch (err) {
+    const conflict = refused(err);
+    if (conflict) throw conflict;
+    return null;
+  }
 }

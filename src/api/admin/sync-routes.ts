@@ -22,7 +22,9 @@ async function describeOrNull(handle: WorkflowHandle) {
 function queryWithTimeout(handle: WorkflowHandle, name: string): Promise<unknown> {
   return Promise.race([
     handle.query<unknown>(name),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the ${name} query did not answer within ${QUERY_TIMEOUT_MS} ms (is a worker running?)`)), QUERY_TIMEOUT_MS).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`the ${name} query did not answer within ${QUERY_TIMEOUT_MS} ms (is a worker running?)`)), QUERY_TIMEOUT_MS).unref(),
+    ),
   ]);
 }
 
@@ -111,7 +113,14 @@ export function syncRoutes(deps: AdminDeps): Hono {
     if (!d) throw new HttpError('not_found', `no catalog sync report for ${row.code} yet`);
     if (d.status.name === 'RUNNING') throw new HttpError('conflict', `the catalog sync of ${row.code} is still running; its report comes when it ends`);
     const result: unknown = d.status.name === 'COMPLETED' ? await (handle.result() as Promise<unknown>) : null;
-    return c.json({ store: row.code, workflowId: handle.workflowId, status: d.status.name, startedAt: d.startTime.toISOString(), finishedAt: d.closeTime?.toISOString() ?? null, report: result });
+    return c.json({
+      store: row.code,
+      workflowId: handle.workflowId,
+      status: d.status.name,
+      startedAt: d.startTime.toISOString(),
+      finishedAt: d.closeTime?.toISOString() ?? null,
+      report: result,
+    });
   });
 
   app.post('/stores/:code/stock/refresh', async (c) => {

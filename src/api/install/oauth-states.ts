@@ -20,8 +20,14 @@ const withStates = (db: Db) => db.withTables<{ oauth_states: OAuthStatesTable }>
 export async function createOAuthState(db: Db, storeHint: string | null): Promise<string> {
   const state = randomBytes(24).toString('base64url');
   const states = withStates(db);
-  await states.deleteFrom('oauth_states').where('created_at', '<', new Date(Date.now() - STATE_TTL_MS)).execute();
-  await states.insertInto('oauth_states').values({ state_sha256: digest(state), store_hint: storeHint, created_at: new Date() }).execute();
+  await states
+    .deleteFrom('oauth_states')
+    .where('created_at', '<', new Date(Date.now() - STATE_TTL_MS))
+    .execute();
+  await states
+    .insertInto('oauth_states')
+    .values({ state_sha256: digest(state), store_hint: storeHint, created_at: new Date() })
+    .execute();
   return state;
 }
 

@@ -3,20 +3,23 @@
  * scopes this service needs and a one-time `state`; `/oauth/callback` checks the state, exchanges the
  * code, reads the store's code and hooks token with the new token, stores the tokens and the hooks
  * token sealed (AES-256-GCM), and runs the install steps (webhooks, checkout fields, shipping product).
- * Answers a small HTML page, or JSON when asked for it (`Accept: application/json`).
+ * Answers a small HTML page, or JSON when asked for it (`Accept: application/json`). Both endpoints
+ * are public, so each client address gets a small request budget (install/rate-limit.ts).
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import type { Keyring } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
 import { isApiError } from '../../http/api-errors.js';
 import { installStore, type InstallReport } from '../../install/install-store.js';
 import { createJumpsellerClient } from '../../jumpseller/client.js';
-import { OAuthRefusedError, type JumpsellerOAuthClient } from '../../jumpseller/oauth.js';
+import { OAuthConfigurationError, OAuthRefusedError, type JumpsellerOAuthClient } from '../../jumpseller/oauth.js';
 import type { Logger } from '../../observability/logger.js';
 import { saveInstalledStore } from '../../stores/oauth-tokens.js';
 import type { StoreRegistry } from '../../stores/registry.js';
 import { HttpError } from '../errors.js';
 import { createOAuthState, takeOAuthState } from './oauth-states.js';
+import { perClientRateLimit } from './rate-limit.js';
 
 export interface InstallDeps {
   db: Db;
@@ -24,9 +27,14 @@ export interface InstallDeps {
   logger: Logger;
   /** Unset when JUMPSELLER_APP_CLIENT_ID/SECRET are missing: the install answers 503 saying so. */
   oauth: JumpsellerOAuthClient | undefined;
-  secretsKey: Buffer | undefined;
+  /** SECRETS_KEY: seals the new store's tokens and hooks token. */
+  secretsKeyring: Keyring | undefined;
   jumpsellerApiUrl: string;
   publicUrl: string;
+  /** Requests per minute per client address on /install and /oauth/callback (default 30). */
+  rateLimit?: { perMinute: number; trustProxy: boolean; onLimited?: () => void };
+  /** Jumpseller refused the app's own credentials: the alert (a metric) beside the error log. */
+  onConfigurationError?: () => void;
 }
 
 const STORE_CODE = /^[a-z0-9][a-z0-9-]{0,62}$/i;
@@ -45,14 +53,19 @@ function page(title: string, lines: string[]): string {
 
 export function installRoutes(deps: InstallDeps): Hono {
   const app = new Hono();
+  const limit = perClientRateLimit({
+    limit: deps.rateLimit?.perMinute ?? 30,
+    windowMs: 60_000,
+    trustProxy: deps.rateLimit?.trustProxy ?? false,
+    ...(deps.rateLimit?.onLimited ? { onLimited: deps.rateLimit.onLimited } : {}),
+  });
+  app.use('/install', limit);
+  app.use('/oauth/callback', limit);
 
-  function requireOAuth(): { oauth: JumpsellerOAuthClient; key: Buffer } {
-    const missing = [
-      ...(deps.oauth ? [] : ['JUMPSELLER_APP_CLIENT_ID and JUMPSELLER_APP_CLIENT_SECRET']),
-      ...(deps.secretsKey ? [] : ['SECRETS_KEY']),
-    ];
+  function requireOAuth(): { oauth: JumpsellerOAuthClient; keyring: Keyring } {
+    const missing = [...(deps.oauth ? [] : ['JUMPSELLER_APP_CLIENT_ID and JUMPSELLER_APP_CLIENT_SECRET']), ...(deps.secretsKeyring ? [] : ['SECRETS_KEY'])];
     if (missing.length) throw new HttpError('unavailable', `the Jumpseller app install is off: set ${missing.join(' and ')}`);
-    return { oauth: deps.oauth!, key: deps.secretsKey! };
+    return { oauth: deps.oauth!, keyring: deps.secretsKeyring! };
   }
 
   app.get('/install', async (c) => {
@@ -64,9 +77,10 @@ export function installRoutes(deps: InstallDeps): Hono {
   });
 
   app.get('/oauth/callback', async (c) => {
-    const { oauth, key } = requireOAuth();
+    const { oauth, keyring } = requireOAuth();
     const q = c.req.query();
-    if (q['error']) throw new HttpError('bad_request', `Jumpseller did not authorise the install: ${q['error']}${q['error_description'] ? ` (${q['error_description'].slice(0, 200)})` : ''}`);
+    if (q['error'])
+      throw new HttpError('bad_request', `Jumpseller did not authorise the install: ${q['error']}${q['error_description'] ? ` (${q['error_description'].slice(0, 200)})` : ''}`);
     if (!q['code'] || !q['state']) throw new HttpError('bad_request', 'the callback needs code and state; start the install again at /install');
     const taken = await takeOAuthState(deps.db, q['state']);
     if (!taken) throw new HttpError('bad_request', 'unknown, expired or already used state; start the install again at /install');
@@ -75,6 +89,12 @@ export function installRoutes(deps: InstallDeps): Hono {
     try {
       tokens = await oauth.exchangeCode(q['code']);
     } catch (err) {
+      if (err instanceof OAuthConfigurationError) {
+        // Our client id or secret is wrong: no merchant can install until an operator fixes it.
+        deps.logger.error({ oauthError: err.oauthError, status: err.status }, 'Jumpseller refused the app credentials (JUMPSELLER_APP_CLIENT_ID/SECRET) during an install');
+        deps.onConfigurationError?.();
+        throw new HttpError('unavailable', "the install cannot finish: Jumpseller refused this app's credentials; the service operator has been alerted");
+      }
       if (err instanceof OAuthRefusedError) throw new HttpError('bad_request', `${err.message}; start the install again at /install`);
       throw new HttpError('unavailable', `could not reach Jumpseller to finish the install: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -87,7 +107,7 @@ export function installRoutes(deps: InstallDeps): Hono {
     if (taken.storeHint && taken.storeHint !== info.code) {
       deps.logger.warn({ asked: taken.storeHint, installed: info.code }, 'install started for one store and authorised on another; installing the authorised one');
     }
-    await saveInstalledStore(deps.db, key, { code: info.code, name: info.name, tokens, hooksToken: info.hooks_token });
+    await saveInstalledStore(deps.db, keyring, { code: info.code, name: info.name, tokens, hooksToken: info.hooks_token });
     deps.logger.info({ store: info.code }, 'Jumpseller app installed');
 
     let report: InstallReport | null = null;

@@ -48,6 +48,39 @@ async function wrappedBody(c: Context, key: string): Promise<unknown> {
   return (body as Record<string, unknown>)[key];
 }
 
+/** The day (YYYY-MM-DD) a `2023-02-10 13:56:35 UTC` instant falls on in the store's timezone. */
+function storeDay(createdAt: string, timeZone: string): string {
+  const instant = new Date(createdAt.replace(' UTC', 'Z').replace(' ', 'T'));
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/**
+ * `dateFilter`: `today`, `yesterday`, `lastNdays` (7, 30, 90) or `customDate` with `initialDate` and
+ * `finalDate` (YYYY-MM-DD, inclusive), all by creation day in the store's timezone, as the API
+ * reads them. Returns a day test, null for no filter, or the error message for a bad filter.
+ */
+function dateFilterOf(c: Context, state: SimState): ((createdAt: string) => boolean) | null | string {
+  const filter = c.req.query('dateFilter');
+  if (!filter) return null;
+  const tz = state.store.timezone;
+  const today = storeDay(jumpsellerDate(simNow(state)), tz);
+  const daysBefore = (n: number) => storeDay(jumpsellerDate(simNow(state) - n * 86_400_000), tz);
+  let range: [string, string];
+  if (filter === 'today') range = [today, today];
+  else if (filter === 'yesterday') range = [daysBefore(1), daysBefore(1)];
+  else if (/^last(7|30|90)days$/.test(filter)) range = [daysBefore(Number(/\d+/.exec(filter)![0]) - 1), today];
+  else if (filter === 'customDate') {
+    const from = c.req.query('initialDate') ?? '';
+    const to = c.req.query('finalDate') ?? '';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) return 'customDate needs initialDate and finalDate as YYYY-MM-DD';
+    range = [from, to];
+  } else return `Invalid dateFilter: ${filter}`;
+  return (createdAt) => {
+    const day = storeDay(createdAt, tz);
+    return day >= range[0] && day <= range[1];
+  };
+}
+
 const HookInput = z.object({ event: z.string(), url: z.url() });
 const CheckoutCustomFieldInput = z.object({
   label: z.string().min(1),
@@ -69,7 +102,9 @@ export function createApiRoutes(state: SimState, catalog: CatalogOperations): Ho
   };
   api.get('/orders.json', (c) => {
     const filters = c.req.queries('status_filters[]') ?? [];
-    const orders = byId(state.orders).filter((o) => filters.length === 0 || filters.includes(o.status_enum));
+    const days = dateFilterOf(c, state);
+    if (typeof days === 'string') return c.json({ message: days }, 400);
+    const orders = byId(state.orders).filter((o) => (filters.length === 0 || filters.includes(o.status_enum)) && (days === null || days(o.created_at)));
     return c.json(page(c, orders).map((o) => ({ order: orderJson(o, 'api') })));
   });
   api.get('/orders/count.json', (c) => c.json({ count: state.orders.size }));
@@ -125,9 +160,7 @@ export function createApiRoutes(state: SimState, catalog: CatalogOperations): Ho
   });
 
   // Checkout custom fields
-  api.get('/checkout_custom_fields.json', (c) =>
-    c.json(page(c, byId(state.checkoutCustomFields)).map((f) => ({ checkout_custom_field: f }))),
-  );
+  api.get('/checkout_custom_fields.json', (c) => c.json(page(c, byId(state.checkoutCustomFields)).map((f) => ({ checkout_custom_field: f }))));
   api.post('/checkout_custom_fields.json', async (c) => {
     const input = parseInput(CheckoutCustomFieldInput, await wrappedBody(c, 'checkout_custom_field'));
     const field = { id: ++state.ids.checkoutCustomField, ...input, deletable: true };

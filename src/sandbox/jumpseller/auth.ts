@@ -22,6 +22,7 @@ function authenticated(state: SimState, authorization: string | undefined, query
     return colon > 0 && same(decoded.slice(0, colon), login) && same(decoded.slice(colon + 1), authToken);
   }
   if (authorization?.startsWith('Bearer ')) {
+    if (state.oauth.rejectAllAccessTokens) return false;
     const token = state.oauth.accessTokens.get(authorization.slice(7).trim());
     return token !== undefined && token.expiresAt > simNow(state);
   }

@@ -18,9 +18,7 @@ export const NewVariantInput = z.object({
   price: z.number().nonnegative().optional(),
   stock: stock.default(0),
   stockUnlimited: z.boolean().default(false),
-  options: z
-    .array(z.object({ name: z.string(), value: z.string(), optionType: z.enum(['option', 'color']).default('option') }))
-    .default([]),
+  options: z.array(z.object({ name: z.string(), value: z.string(), optionType: z.enum(['option', 'color']).default('option') })).default([]),
 });
 
 export const NewProductInput = z.object({
@@ -34,6 +32,9 @@ export const NewProductInput = z.object({
   status: z.enum(['available', 'not-available', 'disabled']).default('available'),
   images: z.number().int().nonnegative().default(1),
   variants: z.array(NewVariantInput).default([]),
+  /** No IVA on it (an exempt product): its `taxes` and its order lines' are empty. */
+  exempt: z.boolean().default(false),
+  type: z.enum(['physical', 'digital', 'gift_card']).default('physical'),
 });
 export type NewProduct = z.input<typeof NewProductInput>;
 
@@ -113,6 +114,8 @@ export function createCatalogOperations(state: SimState, webhooks: WebhookDispat
         permalink: `${slug(p.name)}-${id}`,
         created_at: now,
         updated_at: now,
+        ...(p.exempt ? { exempt: true } : {}),
+        ...(p.type === 'physical' ? {} : { type: p.type }),
         images,
         variants: p.variants.map((v) => ({
           id: ++state.ids.variant,

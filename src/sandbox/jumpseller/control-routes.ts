@@ -15,7 +15,8 @@
  *   GET    /_sim/requests                    API traffic; DELETE zeroes it
  *   PUT    /_sim/faults                      latencyMs, errorRate, throttle, hangMs, commitThenFail
  *   PUT    /_sim/rate-limit                  perSecond, perMinute, legacy403Next, banForMs
- *   PUT    /_sim/webhooks                    duplicates, reorder, deliveryDelayMs, retryUnitMs, timeoutMs
+ *   PUT    /_sim/webhooks                    duplicates, reorder, deliveryDelayMs, retryUnitMs, timeoutMs,
+ *                                            deleteHookAfterFailures, bodyShapes
  *   GET    /_sim/deliveries                  every webhook attempt; POST /_sim/deliveries/flush awaits them
  *   POST   /_sim/clock                       {advanceMs}: token expiry without waiting
  *   POST   /_sim/oauth/revoke                every token stops working (uninstall)
@@ -30,6 +31,7 @@ import { SimRequestError } from './sim-errors.js';
 import type { NewProduct, ProductChange, VariantChange } from './catalog-operations.js';
 import type { PlaceOrder } from './order-operations.js';
 import type { JumpsellerSimulator } from './simulator.js';
+import { BODY_SHAPES } from './webhook-shapes.js';
 
 const FaultsInput = z
   .object({
@@ -48,6 +50,8 @@ const WebhookOptionsInput = z
     deliveryDelayMs: z.number().nonnegative(),
     retryUnitMs: z.number().nonnegative(),
     timeoutMs: z.number().positive(),
+    deleteHookAfterFailures: z.number().int().nonnegative(),
+    bodyShapes: z.array(z.enum(BODY_SHAPES)),
   })
   .partial();
 

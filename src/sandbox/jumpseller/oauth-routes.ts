@@ -2,7 +2,8 @@
  * The OAuth2 authorization-code flow of accounts.jumpseller.com, at the simulator's root.
  * `/oauth/authorize` approves at once (as if the merchant clicked "install") and redirects with
  * `code` and `state`; `/oauth/token` answers like the real one. A refresh hands out a new refresh
- * token and leaves the old one valid (rotation is undocumented); a revoked one gets a 401.
+ * token and leaves the old one valid (rotation is undocumented) unless `revokeUsedRefreshTokens` is
+ * set; a revoked one gets a 401 `invalid_grant`, a wrong client secret a 401 `invalid_client`.
  */
 import { Hono } from 'hono';
 import { randomSecret, simNow } from './state.js';
@@ -80,6 +81,7 @@ export function createOAuthRoutes(state: SimState): Hono {
       if (!known || known.revoked) {
         return c.json({ error: 'invalid_grant', error_description: 'The refresh token is invalid or revoked' }, 401);
       }
+      if (state.oauth.revokeUsedRefreshTokens) known.revoked = true;
       return c.json(issueTokens(state, known.scope));
     }
     return c.json({ error: 'unsupported_grant_type' }, 400);

@@ -30,6 +30,8 @@ export const PlaceOrderInput = z.object({
         discount: z.number().nonnegative().default(0),
         /** Overrides the catalogue price (gross). */
         price: z.number().nonnegative().optional(),
+        /** An IVA-exempt line: its `taxes` is empty (so is every line of a product created exempt). */
+        exempt: z.boolean().default(false),
       }),
     )
     .min(1),
@@ -38,14 +40,23 @@ export const PlaceOrderInput = z.object({
     .refine((c) => (c.amount === undefined) !== (c.percent === undefined), 'give exactly one of amount or percent')
     .optional(),
   shipping: z.number().nonnegative().default(0),
+  /**
+   * Paid with gift cards (`gift_cards_discount`). The fact sheet does not say whether `total` is
+   * before or after it; the simulator takes it off: `total` is what is left to pay.
+   */
+  giftCardsRedeemed: z.number().nonnegative().default(0),
   shippingDiscount: z.number().nonnegative().default(0),
   shippingMethodName: z.string().default('Despacho a domicilio'),
+  paymentMethodName: z.string().default('Transferencia Bancaria'),
   currency: z.string().optional(),
   additionalFields: z
     .array(z.object({ id: z.number().int().nullable().optional(), label: z.string(), value: z.string().nullable(), area: z.string().default('billing') }))
     .default([]),
   customer: z.object({ email: z.string(), fullname: z.string(), phone: z.string() }).partial().default({}),
-  billingAddress: z.object({ name: nullableText, surname: nullableText, taxid: nullableText, address: nullableText, city: nullableText, municipality: nullableText, region: nullableText }).partial().default({}),
+  billingAddress: z
+    .object({ name: nullableText, surname: nullableText, taxid: nullableText, address: nullableText, city: nullableText, municipality: nullableText, region: nullableText })
+    .partial()
+    .default({}),
   billingInformation: z.object({ business_activity: nullableText, company_name: nullableText, taxpayer_type: nullableText }).partial().optional(),
 });
 export type PlaceOrder = z.input<typeof PlaceOrderInput>;
@@ -111,8 +122,8 @@ export function createOrderOperations(state: SimState, webhooks: WebhookDispatch
         tax: 0,
         weight: 1.0,
         image: image ? imageUrl(state, image.id) : null,
-        type: 'physical',
-        taxes: [IVA],
+        type: product.type ?? 'physical',
+        taxes: l.exempt || product.exempt ? [] : [IVA],
         stock_locations: [],
         files: [],
       };
@@ -125,11 +136,7 @@ export function createOrderOperations(state: SimState, webhooks: WebhookDispatch
       const input = parseInput(PlaceOrderInput, raw);
       const lines = linesFor(input);
       const currency = input.currency ?? state.store.currency;
-      const coupon: Coupon | null = !input.coupon
-        ? null
-        : input.coupon.amount !== undefined
-          ? { amount: input.coupon.amount }
-          : { percent: input.coupon.percent ?? 0 };
+      const coupon: Coupon | null = !input.coupon ? null : input.coupon.amount !== undefined ? { amount: input.coupon.amount } : { percent: input.coupon.percent ?? 0 };
       let price;
       try {
         price = priceOrder({ lines, coupon, shipping: input.shipping, shippingDiscount: input.shippingDiscount, currency });
@@ -137,6 +144,7 @@ export function createOrderOperations(state: SimState, webhooks: WebhookDispatch
         if (err instanceof OrderPricingError) throw new SimRequestError(422, err.message);
         throw err;
       }
+      if (input.giftCardsRedeemed > price.total) throw new SimRequestError(422, 'the gift cards redeemed exceed the order total');
       const id = ++state.ids.order;
       const customerId = ++state.ids.customer;
       const fullname = input.customer.fullname ?? 'Cliente Simulado';
@@ -173,10 +181,10 @@ export function createOrderOperations(state: SimState, webhooks: WebhookDispatch
         shipping_tax: 0,
         discount: price.discount,
         shipping_discount: price.shipping_discount,
-        gift_cards_discount: 0,
-        total: price.total,
+        gift_cards_discount: input.giftCardsRedeemed,
+        total: price.total - input.giftCardsRedeemed,
         shipping_method_name: input.shippingMethodName,
-        payment_method_name: 'Transferencia Bancaria',
+        payment_method_name: input.paymentMethodName,
         coupons: input.coupon ? [{ code: input.coupon.code, discount: price.couponDiscount }] : [],
         promotions: lines.filter((l) => l.discount > 0).map((l) => ({ name: `Promoción ${l.name}`, discount: l.discount })),
         customer: {
@@ -203,11 +211,12 @@ export function createOrderOperations(state: SimState, webhooks: WebhookDispatch
       return order;
     },
 
-    payOrder(id: number): SimOrder {
+    /** `paidAt` (epoch ms) sets `completed_at`, the moment of payment; default now. */
+    payOrder(id: number, paidAt?: number): SimOrder {
       const order = find(id);
       if (order.status_enum !== 'pending_payment') throw new SimRequestError(409, `order ${id} is ${order.status_enum}, not pending payment`);
       setStatus(order, 'paid');
-      order.completed_at = jumpsellerDate(simNow(state));
+      order.completed_at = jumpsellerDate(paidAt ?? simNow(state));
       announce(order, 'order_paid');
       return order;
     },

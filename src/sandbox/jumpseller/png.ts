@@ -27,7 +27,5 @@ export function solidPng(seed: number, size = 8): Uint8Array<ArrayBuffer> {
   const row = Buffer.alloc(1 + size * 3); // leading 0: no filter
   for (let x = 0; x < size; x++) row.set(rgb, 1 + x * 3);
   const pixels = Buffer.concat(Array.from({ length: size }, () => row));
-  return new Uint8Array(
-    Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]),
-  );
+  return new Uint8Array(Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]));
 }

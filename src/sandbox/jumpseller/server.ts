@@ -13,9 +13,7 @@ export interface RunningJumpsellerSimulator {
   close(): Promise<void>;
 }
 
-export async function startJumpsellerSimulator(
-  opts: JumpsellerSimulatorOptions & { port?: number; hostname?: string } = {},
-): Promise<RunningJumpsellerSimulator> {
+export async function startJumpsellerSimulator(opts: JumpsellerSimulatorOptions & { port?: number; hostname?: string } = {}): Promise<RunningJumpsellerSimulator> {
   const { port = 0, hostname = '127.0.0.1', ...simOptions } = opts;
   const sim = createJumpsellerSimulator(simOptions);
   const { server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {

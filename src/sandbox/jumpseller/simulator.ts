@@ -72,7 +72,8 @@ export interface JumpsellerSimulator {
   setPublicUrl(url: string): void;
 
   placeOrder(input: PlaceOrder): SimOrder;
-  payOrder(id: number): SimOrder;
+  /** `paidAt` (epoch ms): when the order was paid (`completed_at`); default now. */
+  payOrder(id: number, paidAt?: number): SimOrder;
   cancelOrder(id: number): SimOrder;
   abandonOrder(id: number): SimOrder;
   createProduct(input: NewProduct): SimProduct;
@@ -183,8 +184,7 @@ export function createJumpsellerSimulator(opts: JumpsellerSimulatorOptions = {})
       state.clockOffsetMs += ms;
       return simNow(state);
     },
-    issueAccessToken: (scope = 'read_store read_orders read_products write_products read_hooks write_hooks read_settings write_settings') =>
-      issueTokens(state, scope),
+    issueAccessToken: (scope = 'read_store read_orders read_products write_products read_hooks write_hooks read_settings write_settings') => issueTokens(state, scope),
     revokeAllTokens: () => revokeAllTokens(state),
     reset: () => {
       webhooks.cancelPending();
@@ -196,6 +196,8 @@ export function createJumpsellerSimulator(opts: JumpsellerSimulatorOptions = {})
       state.oauth.codes.clear();
       state.oauth.accessTokens.clear();
       state.oauth.refreshTokens.clear();
+      state.oauth.revokeUsedRefreshTokens = false;
+      state.oauth.rejectAllAccessTokens = false;
       state.ids = freshIds();
       state.faults = noFaults();
       state.counters = { injectedErrors: 0, injectedThrottles: 0, committedThenFailed: 0 };
@@ -209,8 +211,7 @@ export function createJumpsellerSimulator(opts: JumpsellerSimulatorOptions = {})
 
   const api = createApiRoutes(state, catalog);
   api.onError(errorAnswer);
-  const throttleAnswer = () =>
-    new Response(JSON.stringify({ message: 'Too Many Requests' }), { status: 429, headers: { 'content-type': 'application/json' } });
+  const throttleAnswer = () => new Response(JSON.stringify({ message: 'Too Many Requests' }), { status: 429, headers: { 'content-type': 'application/json' } });
 
   app.use('/v1/*', requestStats(state));
   app.use('/v1/*', rateLimit(state));

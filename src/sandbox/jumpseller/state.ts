@@ -54,7 +54,13 @@ export interface SimProduct {
   updated_at: string;
   variants: SimVariant[];
   images: SimImage[];
+  /** `physical`, `digital` or `gift_card` (jumpseller-api.md §2); physical when not set. */
+  type?: SimProductType;
+  /** No IVA on it: its order lines' `taxes` is empty, and so is its own (see wire.ts productJson). */
+  exempt?: boolean;
 }
+
+export type SimProductType = 'physical' | 'digital' | 'gift_card';
 
 export interface SimOrderLine {
   id: number;
@@ -67,7 +73,7 @@ export interface SimOrderLine {
   tax: number;
   weight: number;
   image: string | null;
-  type: 'physical';
+  type: SimProductType;
   taxes: { id: number; name: string; rate: number; fixed: boolean; tax_on_product_price: boolean }[];
   stock_locations: never[];
   files: never[];
@@ -131,6 +137,16 @@ export interface SimOAuthState {
   codes: Map<string, { redirectUri: string; scope: string; expiresAt: number }>;
   accessTokens: Map<string, { expiresAt: number; scope: string }>;
   refreshTokens: Map<string, { scope: string; revoked: boolean }>;
+  /**
+   * Fault: a refresh revokes the refresh token it used (strict rotation, which Jumpseller may or may
+   * not do; the docs are silent). A client that loses the new one can never refresh again.
+   */
+  revokeUsedRefreshTokens: boolean;
+  /**
+   * Fault: the API answers 401 to every access token, valid or not (an app whose scope was withdrawn,
+   * an outage of the token check), while the token endpoint keeps issuing new ones.
+   */
+  rejectAllAccessTokens: boolean;
 }
 
 export interface SimRateLimit {
@@ -227,6 +243,8 @@ export function createSimState(id: SimIdentity): SimState {
       codes: new Map(),
       accessTokens: new Map(),
       refreshTokens: new Map(),
+      revokeUsedRefreshTokens: false,
+      rejectAllAccessTokens: false,
     },
     products: new Map(),
     orders: new Map(),
@@ -248,7 +266,10 @@ export function simNow(state: SimState): number {
 
 /** Jumpseller's date format: `2023-02-10 13:56:35 UTC`. */
 export function jumpsellerDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+  return new Date(epochMs)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC');
 }
 
 /** The `Jumpseller-Triggered-At` format: `2025-01-01 10:18:51.829 UTC`. */

@@ -62,11 +62,7 @@ export function rateLimit(state: SimState): MiddlewareHandler {
       return c.json({ message: 'Rate limit exceeded' }, 403, limitHeaders(state, 0, rl.perMinute - rl.counted.length));
     }
     if (inLastSecond >= rl.perSecond || rl.counted.length >= rl.perMinute) {
-      return c.json(
-        { message: 'Too Many Requests' },
-        429,
-        limitHeaders(state, rl.perSecond - inLastSecond, rl.perMinute - rl.counted.length),
-      );
+      return c.json({ message: 'Too Many Requests' }, 429, limitHeaders(state, rl.perSecond - inLastSecond, rl.perMinute - rl.counted.length));
     }
     rl.counted.push(now);
     await next();

@@ -5,14 +5,20 @@
  * (1, 16, 81, 256 minutes in production).
  *
  * Options make the consumer's life as hard as production can: `duplicates` sends each webhook K
- * times, `reorder` shuffles the webhooks of one burst (the events one action fires), and
- * `deliveryDelayMs` holds every first attempt back. First attempts go out one at a time in burst
- * order, so with the defaults a consumer sees events in the order they happened; retries run on
- * their own and may land later.
+ * times, `reorder` shuffles the webhooks of one burst (the events one action fires),
+ * `deliveryDelayMs` holds every first attempt back, and `bodyShapes` sends bodies that differ from
+ * the documented ones (webhook-shapes.ts). First attempts go out one at a time in burst order, so
+ * with the defaults a consumer sees events in the order they happened; retries run on their own and
+ * may land later.
+ *
+ * A hook that keeps failing is deleted, as Jumpseller does: after `deleteHookAfterFailures`
+ * consecutive failed attempts (any webhook, any retry) the hook is gone from `GET /hooks.json` and
+ * nothing more is sent to it, pending retries included. A success resets the count.
  */
 import { signJumpsellerBody } from '../../jumpseller/webhook-signature.js';
 import { simNow, triggeredAtDate } from './state.js';
 import type { SimHook, SimState } from './state.js';
+import { reshapeBody, type BodyShape } from './webhook-shapes.js';
 
 export type ReorderMode = 'none' | 'reverse' | 'random';
 
@@ -24,10 +30,17 @@ export interface WebhookDeliveryOptions {
   retryUnitMs: number;
   /** Per attempt; Jumpseller waits 15 s. */
   timeoutMs: number;
+  /** Consecutive failed attempts after which a hook is deleted; 0 never deletes. */
+  deleteHookAfterFailures: number;
+  /** Undocumented body shapes to send (none by default). */
+  bodyShapes: BodyShape[];
 }
 
+/** Jumpseller gives up on a hook after 8 failed attempts (jumpseller-api.md §3 Delivery). */
+export const DEFAULT_HOOK_FAILURE_LIMIT = 8;
+
 export function defaultDeliveryOptions(): WebhookDeliveryOptions {
-  return { duplicates: 1, reorder: 'none', deliveryDelayMs: 0, retryUnitMs: 10, timeoutMs: 15_000 };
+  return { duplicates: 1, reorder: 'none', deliveryDelayMs: 0, retryUnitMs: 10, timeoutMs: 15_000, deleteHookAfterFailures: DEFAULT_HOOK_FAILURE_LIMIT, bodyShapes: [] };
 }
 
 /** One event to announce: the body is the wrapped resource (`{"order":{...}}`). */
@@ -48,6 +61,8 @@ export interface DeliveryAttempt {
   status: number | null;
   error: string | null;
   at: string;
+  /** This failure was the one too many: the hook was deleted. */
+  hookDeleted: boolean;
 }
 
 interface Job {
@@ -71,10 +86,7 @@ export interface WebhookDispatcher {
   options: WebhookDeliveryOptions;
 }
 
-export function createWebhookDispatcher(
-  state: SimState,
-  deps: { fetch?: typeof fetch; random?: () => number; options?: Partial<WebhookDeliveryOptions> } = {},
-): WebhookDispatcher {
+export function createWebhookDispatcher(state: SimState, deps: { fetch?: typeof fetch; random?: () => number; options?: Partial<WebhookDeliveryOptions> } = {}): WebhookDispatcher {
   const doFetch = deps.fetch ?? fetch;
   const random = deps.random ?? Math.random;
   const log: DeliveryAttempt[] = [];
@@ -83,6 +95,8 @@ export function createWebhookDispatcher(
   let firstAttempts: Promise<void> = Promise.resolve();
   let generation = 0;
   let webhookIds = 0;
+  /** Consecutive failed attempts per hook id. */
+  const failures = new Map<number, number>();
 
   const dispatcher: WebhookDispatcher = {
     log,
@@ -106,6 +120,7 @@ export function createWebhookDispatcher(
     },
     cancelPending() {
       generation++;
+      failures.clear();
       for (const [timer, resolve] of timers) {
         clearTimeout(timer);
         resolve();
@@ -117,7 +132,7 @@ export function createWebhookDispatcher(
   function buildJobs(events: WebhookEvent[]): Job[] {
     const jobs: Job[] = [];
     for (const { event, body } of events) {
-      const text = JSON.stringify(body);
+      const text = JSON.stringify(reshapeBody(body, dispatcher.options.bodyShapes));
       for (const hook of state.hooks.values()) {
         if (hook.event !== event) continue;
         const webhookId = ++webhookIds;
@@ -155,7 +170,20 @@ export function createWebhookDispatcher(
     });
   }
 
+  /** Counts a failed attempt against its hook; true when that deletes the hook. */
+  function hookFailed(hook: SimHook): boolean {
+    const count = (failures.get(hook.id) ?? 0) + 1;
+    failures.set(hook.id, count);
+    const limit = dispatcher.options.deleteHookAfterFailures;
+    if (limit <= 0 || count < limit || state.hooks.get(hook.id) !== hook) return false;
+    state.hooks.delete(hook.id);
+    failures.delete(hook.id);
+    return true;
+  }
+
   async function attempt(job: Job, n: number, gen: number): Promise<void> {
+    // A deleted hook gets nothing more, pending retries included.
+    if (state.hooks.get(job.hook.id) !== job.hook) return;
     const now = simNow(state);
     const entry: DeliveryAttempt = {
       webhookId: job.webhookId,
@@ -167,6 +195,7 @@ export function createWebhookDispatcher(
       status: null,
       error: null,
       at: new Date(now).toISOString(),
+      hookDeleted: false,
     };
     try {
       const res = await doFetch(job.hook.url, {
@@ -187,9 +216,11 @@ export function createWebhookDispatcher(
     } catch (err) {
       entry.error = err instanceof Error ? err.name : 'error';
     }
-    log.push(entry);
     const delivered = entry.status !== null && entry.status >= 200 && entry.status < 300;
-    if (delivered || n >= MAX_ATTEMPTS || gen !== generation) return;
+    if (delivered) failures.delete(job.hook.id);
+    else entry.hookDeleted = hookFailed(job.hook);
+    log.push(entry);
+    if (delivered || entry.hookDeleted || n >= MAX_ATTEMPTS || gen !== generation) return;
     track(
       (async () => {
         await sleep(n ** 4 * dispatcher.options.retryUnitMs);

@@ -17,10 +17,19 @@ export function variantJson(state: SimState, variant: SimVariant) {
   };
 }
 
+/** The IVA entry of a Chilean store's `taxes[]`: 19 %, included in the price (jumpseller-api.md §2). */
+export const IVA_TAX = { id: 1, name: 'IVA', rate: 19, fixed: false, tax_on_product_price: true };
+
+/**
+ * A product as the API shows it. `taxes` is the shape of an order line's `taxes[]`; the fact sheet
+ * lists it on order lines only, so on products it is ASSUMED (empty for an exempt product).
+ */
 export function productJson(state: SimState, product: SimProduct) {
+  const { exempt, ...fields } = product;
   return {
-    ...product,
-    type: 'physical',
+    ...fields,
+    type: product.type ?? 'physical',
+    taxes: exempt ? [] : [IVA_TAX],
     categories: [],
     variants: product.variants.map((v) => variantJson(state, v)),
     images: product.images.map((i) => imageJson(state, i)),

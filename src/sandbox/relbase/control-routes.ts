@@ -5,16 +5,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import {
-  SimInputError,
-  changeStock,
-  listDocuments,
-  listProducts,
-  requestStats,
-  seedCustomer,
-  seedProducts,
-  setFaults,
-} from './control.js';
+import { SimInputError, changeStock, listDocuments, listProducts, requestStats, seedCustomer, seedProducts, setFaults } from './control.js';
 import type { SimContext } from './sim-context.js';
 import { idParam } from './wire.js';
 
@@ -48,6 +39,15 @@ const stockChangeSchema = z.object({
   delta: z.number().optional(),
 });
 
+/** A document fault (document-faults.ts); null turns it off. */
+const createFaultRuleSchema = z
+  .object({
+    holdMs: z.number().min(0),
+    firstPerLabel: z.boolean().default(true),
+    remaining: z.number().int().min(0).nullable().default(null),
+  })
+  .nullable();
+
 const faultsSchema = z
   .object({
     latencyMs: z.number().min(0),
@@ -55,6 +55,12 @@ const faultsSchema = z
     throttle: z.number().min(0).max(1),
     hangMs: z.number().min(0),
     commitThenFail: z.array(z.object({ method: z.string(), pathPrefix: z.string(), remaining: z.number().int().min(0) })),
+    lateCommit: createFaultRuleSchema,
+    hungCreate: createFaultRuleSchema,
+    searchLagMs: z.number().min(0),
+    amountDrift: z.object({ pesos: z.number().int(), remaining: z.number().int().min(0).nullable().default(null) }).nullable(),
+    siiAnswerAfterMs: z.number().min(0).nullable(),
+    siiReject: z.object({ reason: z.string().min(1), remaining: z.number().int().min(0).nullable().default(null) }).nullable(),
   })
   .partial();
 

@@ -3,19 +3,9 @@
  * customers, set or adjust stock, inspect documents and traffic, inject faults, reset. The
  * programmatic helpers and the `/_sim/` endpoints share these functions.
  */
-import type { Faults } from '../faults.js';
 import type { SimContext } from './sim-context.js';
-import {
-  addCustomer,
-  addProduct,
-  adjustStock,
-  defaultWarehouseId,
-  findProductsByCode,
-  hasWarehouse,
-  setStock,
-  stockOf,
-} from './state.js';
-import type { SeedCustomer, SeedProduct, SimCustomer, SimDocument, SimProduct } from './state.js';
+import { addCustomer, addProduct, adjustStock, defaultWarehouseId, findProductsByCode, hasWarehouse, setStock, stockOf } from './state.js';
+import type { RelbaseFaults, SeedCustomer, SeedProduct, SimCustomer, SimDocument, SimProduct } from './state.js';
 
 /** A control request that cannot be applied; answered 400 by the control API. */
 export class SimInputError extends Error {
@@ -49,6 +39,10 @@ export interface RequestStats {
   injectedThrottles: number;
   injectedErrors: number;
   committedThenFailed: number;
+  /** Creates held, committed and answered with a dropped connection (the late-commit fault). */
+  lateCommits: number;
+  /** Creates held and dropped without a commit (the hung-create fault). */
+  hungCreates: number;
 }
 
 export function seedProducts(ctx: SimContext, products: SeedProduct[]): SimProduct[] {
@@ -72,9 +66,7 @@ export function changeStock(ctx: SimContext, change: StockChange): StockChangeRe
   const hasSet = typeof change.set === 'number' && Number.isFinite(change.set);
   const hasDelta = typeof change.delta === 'number' && Number.isFinite(change.delta);
   if (hasSet === hasDelta) throw new SimInputError('give exactly one of set or delta, as a number');
-  const stock = hasSet
-    ? setStock(ctx.state, productId, warehouseId, change.set!)
-    : adjustStock(ctx.state, productId, warehouseId, change.delta!);
+  const stock = hasSet ? setStock(ctx.state, productId, warehouseId, change.set!) : adjustStock(ctx.state, productId, warehouseId, change.delta!);
   return { productId, warehouseId, stock };
 }
 
@@ -111,11 +103,11 @@ export function listProducts(ctx: SimContext) {
 
 export function requestStats(ctx: SimContext): RequestStats {
   const { recentArrivals: _recent, ...traffic } = ctx.state.traffic;
-  return { ...traffic, byRoute: { ...traffic.byRoute }, ...ctx.state.counters };
+  return { ...traffic, byRoute: { ...traffic.byRoute }, ...ctx.state.counters, ...ctx.state.documentFaultCounters };
 }
 
 /** Merges the given fault settings into the current ones. */
-export function setFaults(ctx: SimContext, faults: Partial<Faults>): Faults {
+export function setFaults(ctx: SimContext, faults: Partial<RelbaseFaults>): RelbaseFaults {
   ctx.state.faults = { ...ctx.state.faults, ...faults };
   return ctx.state.faults;
 }

@@ -27,13 +27,7 @@ export function customerRoutes(ctx: SimContext): Hono {
   app.get('/clientes', (c) => {
     const needle = (c.req.query('query') ?? '').trim().toLowerCase();
     const found = [...ctx.state.customers.values()]
-      .filter(
-        (cu) =>
-          needle === '' ||
-          cu.rut.toLowerCase().includes(needle) ||
-          withoutDots(cu.rut).includes(withoutDots(needle)) ||
-          cu.name.toLowerCase().includes(needle),
-      )
+      .filter((cu) => needle === '' || cu.rut.toLowerCase().includes(needle) || withoutDots(cu.rut).includes(withoutDots(needle)) || cu.name.toLowerCase().includes(needle))
       .sort((a, b) => a.id - b.id)
       .map(customerWire);
     return page(c, 'customers', found, ctx.pageSizes.customers);

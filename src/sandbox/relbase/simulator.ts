@@ -8,25 +8,17 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { faultMiddleware } from '../faults.js';
-import type { Faults } from '../faults.js';
-import {
-  changeStock,
-  listDocuments,
-  listProducts,
-  productStock,
-  requestStats,
-  seedCustomer,
-  seedProducts,
-  setFaults,
-} from './control.js';
+import { changeStock, listDocuments, listProducts, productStock, requestStats, seedCustomer, seedProducts, setFaults } from './control.js';
 import type { RequestStats, StockChange, StockChangeResult } from './control.js';
 import { controlRoutes } from './control-routes.js';
 import { customerRoutes } from './customer-routes.js';
+import { placeRoutes } from './place-routes.js';
 import { documentRoutes } from './document-routes.js';
+import { emitFromNotaDeVenta } from './documents.js';
 import { productRoutes } from './product-routes.js';
 import type { SimContext } from './sim-context.js';
 import { DEFAULT_WAREHOUSES, createState } from './state.js';
-import type { SeedCustomer, SeedProduct, SimCustomer, SimDocument, SimProduct, SimWarehouse, RelbaseSimState } from './state.js';
+import type { RelbaseFaults, SeedCustomer, SeedProduct, SimCustomer, SimDocument, SimProduct, SimWarehouse, RelbaseSimState } from './state.js';
 import { DEFAULT_RATE_LIMIT, throttledResponse, trafficMiddleware } from './traffic.js';
 import type { RateLimitSettings } from './traffic.js';
 import { fail, ok } from './wire.js';
@@ -67,8 +59,11 @@ export interface RelbaseSimulator {
   stockOf(productId: number, warehouseId?: number): number;
   products(): ReturnType<typeof listProducts>;
   documents(): SimDocument[];
+  /** A merchant turns a nota de venta into its boleta or factura in relBase's UI (documents.ts). */
+  emitFromNotaDeVenta(notaId: number): SimDocument;
   requests(): RequestStats;
-  setFaults(faults: Partial<Faults>): Faults;
+  /** Generic faults (latency, errors, throttling, commit-then-fail) and document faults (document-faults.ts). */
+  setFaults(faults: Partial<RelbaseFaults>): RelbaseFaults;
   /** Back to the seed: data, folios, faults and traffic counters. */
   reset(): void;
 }
@@ -93,7 +88,13 @@ export function createRelbaseSimulator(opts: RelbaseSimulatorOptions = {}): Relb
   reset();
 
   const api = new Hono();
-  api.use(trafficMiddleware(() => ctx.state.traffic, () => rateLimit, opts.now));
+  api.use(
+    trafficMiddleware(
+      () => ctx.state.traffic,
+      () => rateLimit,
+      opts.now,
+    ),
+  );
   api.use(async (c, next) => {
     // Header names are case-insensitive; relBase sends no Bearer prefix.
     if (c.req.header('authorization') !== userToken || c.req.header('company') !== companyToken) {
@@ -119,6 +120,7 @@ export function createRelbaseSimulator(opts: RelbaseSimulatorOptions = {}): Relb
   api.get('/bodegas', (c) => ok(c, { warehouses: ctx.state.warehouses.map((w) => ({ ...w })) }));
   api.route('/', productRoutes(ctx));
   api.route('/', customerRoutes(ctx));
+  api.route('/', placeRoutes());
   api.route('/', documentRoutes(ctx, today));
   api.notFound((c) => fail(c, 404, 'not found'));
 
@@ -136,6 +138,7 @@ export function createRelbaseSimulator(opts: RelbaseSimulatorOptions = {}): Relb
     warehouses: () => ctx.state.warehouses.map((w) => ({ ...w })),
     seedProducts: (products) => seedProducts(ctx, products),
     addCustomer: (customer) => seedCustomer(ctx, customer),
+    emitFromNotaDeVenta: (notaId) => emitFromNotaDeVenta(ctx.state, notaId, today()),
     setStock: (change) => changeStock(ctx, change),
     stockOf: (productId, warehouseId) => productStock(ctx, productId, warehouseId),
     products: () => listProducts(ctx),
@@ -156,15 +159,11 @@ export interface RunningRelbaseSimulator {
 }
 
 /** Serves a simulator on `port` (0 picks a free one) on 127.0.0.1 unless `hostname` says otherwise. */
-export async function startRelbaseSimulator(
-  opts: RelbaseSimulatorOptions & { port: number; hostname?: string },
-): Promise<RunningRelbaseSimulator> {
+export async function startRelbaseSimulator(opts: RelbaseSimulatorOptions & { port: number; hostname?: string }): Promise<RunningRelbaseSimulator> {
   const simulator = createRelbaseSimulator(opts);
   const hostname = opts.hostname ?? '127.0.0.1';
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve, reject) => {
-    const server = serve({ fetch: simulator.app.fetch, port: opts.port, hostname }, (info: AddressInfo) =>
-      resolve({ server, port: info.port }),
-    );
+    const server = serve({ fetch: simulator.app.fetch, port: opts.port, hostname }, (info: AddressInfo) => resolve({ server, port: info.port }));
     server.once('error', reject);
   });
   const host = hostname.includes(':') ? `[${hostname}]` : hostname === '0.0.0.0' ? '127.0.0.1' : hostname;

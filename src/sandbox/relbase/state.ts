@@ -5,6 +5,10 @@
  */
 import { noFaults } from '../faults.js';
 import type { FaultCounters, Faults } from '../faults.js';
+import { noDocumentFaults } from './document-faults.js';
+import type { DocumentFaultCounters, DocumentFaults } from './document-faults.js';
+import { noSiiFaults } from './sii-status.js';
+import type { SiiFaults } from './sii-status.js';
 import { createTrafficStats } from './traffic.js';
 import type { TrafficStats } from './traffic.js';
 
@@ -55,7 +59,7 @@ export interface SimDocumentLine {
   price: number;
   discount: number;
   tax_affected: boolean;
-  /** round_half_up(quantity × price × (1 − discount/100)) */
+  /** The SII's amount: round(quantity × price) − round(round(quantity × price) × discount / 100); net on a net document. */
   amount_total: number;
 }
 
@@ -78,8 +82,14 @@ export interface SimDocument {
   amount_exempt: number;
   amount_total: number;
   sii_status: string | null;
+  /** The status's human name (relbase-api.md A4 `sii_status_name`); a rejection's carries the SII's reason (sii-status.ts). */
+  sii_status_name: string | null;
   pdf_file: { url: string };
   products: SimDocumentLine[];
+  /** What a nota de crédito (61) corrects (credit-notes.ts); null on other documents. */
+  references: { tpo_doc_ref_id: number; code_ref: number; folio_ref: number; date_ref: string; razon_ref: string | null }[] | null;
+  /** The tax documents made from a nota de venta (relbase-api.md A4: `dte_children[]`); empty on others. */
+  dte_children: { id: number; folio: number; type_document: number }[];
   created_at: string;
 }
 
@@ -116,10 +126,16 @@ export interface RelbaseSimState {
   /** Last folio issued per type_document. */
   folios: Map<number, number>;
   nextId: { product: number; customer: number; document: number };
-  faults: Faults;
+  faults: RelbaseFaults;
   counters: FaultCounters;
+  documentFaultCounters: DocumentFaultCounters;
+  /** Every `label_value` a `POST /dtes` has carried, for faults that hit only a label's first create. */
+  createLabelsSeen: Set<string>;
   traffic: TrafficStats;
 }
+
+/** The generic faults every route gets, and relBase's document faults (document-faults.ts). */
+export type RelbaseFaults = Faults & DocumentFaults & SiiFaults;
 
 export const DEFAULT_WAREHOUSES: readonly SimWarehouse[] = [
   { id: 2943, name: 'Bodega Central' },
@@ -135,8 +151,10 @@ export function createState(warehouses: readonly SimWarehouse[] = DEFAULT_WAREHO
     documents: new Map(),
     folios: new Map(),
     nextId: { product: 5_757_001, customer: 120_001, document: 9_000_001 },
-    faults: noFaults(),
+    faults: { ...noFaults(), ...noDocumentFaults(), ...noSiiFaults() },
     counters: { injectedErrors: 0, injectedThrottles: 0, committedThenFailed: 0 },
+    documentFaultCounters: { lateCommits: 0, hungCreates: 0 },
+    createLabelsSeen: new Set(),
     traffic: createTrafficStats(),
   };
 }

@@ -42,21 +42,17 @@ export function routeOf(path: string): string {
 }
 
 export function throttledResponse(): Response {
-  return new Response(
-    JSON.stringify({ data: {}, meta: { code: 403, message: 'Too many requests: the limit is about 7 per second' } }),
-    { status: 403, headers: { 'content-type': 'application/json' } },
-  );
+  return new Response(JSON.stringify({ data: {}, meta: { code: 403, message: 'Too many requests: the limit is about 7 per second' } }), {
+    status: 403,
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 /**
  * Counts every request and answers 403 when the window is over the limit. Throttled requests count
  * towards the window, as in Rack::Attack: a client that retries without backing off stays throttled.
  */
-export function trafficMiddleware(
-  getStats: () => TrafficStats,
-  getLimit: () => RateLimitSettings | null,
-  now: () => number = Date.now,
-): MiddlewareHandler {
+export function trafficMiddleware(getStats: () => TrafficStats, getLimit: () => RateLimitSettings | null, now: () => number = Date.now): MiddlewareHandler {
   return async (c, next) => {
     const stats = getStats();
     const limit = getLimit();

@@ -5,9 +5,9 @@
  * The admin API addresses the same names (src/api/admin/sync-contracts.ts). No Node or I/O imports.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { RelbaseEntry, SkuProblem } from '../product/contracts.js';
+import type { SkuProblem } from '../product/contracts.js';
 
-export const CATALOG_WORKFLOW_TYPE = 'catalogSyncWorkflow';
+export { CATALOG_WORKFLOW_TYPE } from '../workflow-types.js';
 export const CATALOG_REPORT_KIND = 'catalog';
 
 export function catalogWorkflowId(storeCode: string): string {
@@ -20,8 +20,14 @@ export interface CatalogSyncInput {
   pageSize?: number;
   /** SKUs worked on at once; enough to keep relBase's queue busy at its rate. Default 16. */
   concurrency?: number;
-  /** Set by the workflow itself when it continues as new. */
-  resume?: CatalogCarry;
+  /** Hand over to a fresh run past this many history events (default 8,000; tests lower it). */
+  handOverAfterEvents?: number;
+  /**
+   * Set by the workflow itself when it continues as new: cursors and counters only, whatever the
+   * catalog's size (the scan, the relBase index and the problems are in PostgreSQL, by report id).
+   * A run started before that (`LegacyCatalogCarry`, which carried everything) finishes the old way.
+   */
+  resume?: CatalogCarry | LegacyCatalogCarry;
 }
 
 export interface CatalogCounts {
@@ -64,29 +70,44 @@ export function emptyCounts(): CatalogCounts {
 
 export type CatalogPhase = 'scanning' | 'indexing' | 'syncing' | 'completed' | 'cancelled';
 
-/** What one run hands the next when it continues as new. */
+/** What one run hands the next when it continues as new: where it got to, and the counts so far. */
 export interface CatalogCarry {
+  /** Tells this carry from one written before the state moved to PostgreSQL. */
+  version: 2;
   phase: 'scanning' | 'indexing' | 'syncing';
   reportId: string;
   startedAt: string;
   /** Next page of the current phase (Jumpseller for scanning and syncing, relBase for indexing). */
   page: number;
   totalProducts: number | null;
-  /** While scanning: the first item seen with each SKU. */
+  counts: CatalogCounts;
+  cancelRequested: boolean;
+}
+
+/**
+ * The carry of runs started before this version: it held the scan, the relBase index and the
+ * problems themselves. Such a run finishes with the code it started with (catalog/legacy-workflow.ts).
+ */
+export interface LegacyCatalogCarry {
+  phase: 'scanning' | 'indexing' | 'syncing';
+  reportId: string;
+  startedAt: string;
+  page: number;
+  totalProducts: number | null;
   firstSeen: Record<string, string>;
-  /** Every SKU the scan saw: the index holds relBase products for these codes only. */
   scannedSkus: string[];
-  /** SKUs shared by several products or variants of the store, found by the scan, with their holders. */
   duplicated: Record<string, string[]>;
-  /** relBase products by code, for the scanned SKUs. */
-  index: Record<string, RelbaseEntry>;
-  /** Codes relBase holds more than once: linking either would be a guess. */
+  index: Record<string, { id: number; fingerprint: string; hasImage: boolean }>;
   conflicts: Record<string, number[]>;
   counts: CatalogCounts;
   problems: SkuProblem[];
   problemsOmitted: number;
   imageFailures: { sku: string; reason: string }[];
   cancelRequested: boolean;
+}
+
+export function isLegacyCarry(carry: CatalogCarry | LegacyCatalogCarry | undefined): carry is LegacyCatalogCarry {
+  return carry !== undefined && !('version' in carry);
 }
 
 export interface CatalogProgress {
@@ -102,7 +123,8 @@ export interface CatalogProgress {
 /** The report stored in `sync_reports` and returned by the workflow. */
 export interface CatalogReport {
   storeCode: string;
-  status: 'running' | 'completed' | 'cancelled';
+  /** 'running' from the start to the end of the sync, across every run it continues as new into. */
+  status: 'running' | 'completed' | 'cancelled' | 'failed';
   startedAt: string;
   finishedAt: string | null;
   totalProducts: number | null;
@@ -111,6 +133,8 @@ export interface CatalogReport {
   problems: SkuProblem[];
   problemsOmitted: number;
   imageFailures: { sku: string; reason: string }[];
+  /** Why a failed sync stopped. */
+  error?: string;
 }
 
 /** Stops after the SKUs in flight; the report says what was done. (Temporal cancellation works too.) */

@@ -41,6 +41,12 @@ export interface SyncItem {
   /** The variant's own image, else the product's first; null when it has none. */
   imageUrl: string | null;
   fingerprint: string;
+  /**
+   * false: Jumpseller charges no IVA on it (exento), so relBase's product is created or set exempt;
+   * true: IVA included; absent: Jumpseller does not say (items from before issue 15 too), relBase's
+   * product is created taxed as it always was and an existing one is left as it is.
+   */
+  taxAffected?: boolean;
 }
 
 /** What product sync needs to know of a relBase product. */
@@ -49,7 +55,20 @@ export interface RelbaseEntry {
   /** The same digest as SyncItem.fingerprint, of relBase's name and price. */
   fingerprint: string;
   hasImage: boolean;
+  /** relBase's `tax_affected`; absent when not known (the catalog's index does not keep it). */
+  taxAffected?: boolean;
 }
+
+/** What relBase holds under one code: one product, none, or several (a person must merge them). */
+export type RelbaseLookup = { kind: 'found'; entry: RelbaseEntry } | { kind: 'absent' } | { kind: 'conflict'; ids: number[] };
+
+/**
+ * What one create call did. Only `created` is certain; `unknown` (a timeout, a lost or garbled
+ * answer) may have made the product, so the next step looks the code up before creating again;
+ * `refused` is a 403 (relBase's throttling answer: nothing was made); `claimLost` means the create
+ * was not sent because this sync no longer holds the SKU's create intent.
+ */
+export type CreateOutcome = { kind: 'created'; entry: RelbaseEntry } | { kind: 'unknown'; reason: string } | { kind: 'refused'; reason: string } | { kind: 'claimLost' };
 
 /** Our link of a SKU, as far as a sync decision needs it. */
 export interface LinkState {
@@ -73,7 +92,8 @@ export interface SkuProblem {
 /** What happened to one SKU. */
 export type SkuOutcome = 'linked' | 'created' | 'updated' | 'unchanged';
 
-export const PRODUCT_SYNC_STATES = ['waiting', 'syncing', 'synced', 'deleted', 'not_found'] as const;
+/** 'failed': a SKU (or the product's read) kept failing past the bounded retries; the reason names it. */
+export const PRODUCT_SYNC_STATES = ['waiting', 'syncing', 'synced', 'failed', 'deleted', 'not_found'] as const;
 export type ProductSyncState = (typeof PRODUCT_SYNC_STATES)[number];
 
 export interface ProductSyncStatus {

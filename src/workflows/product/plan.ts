@@ -15,7 +15,7 @@ export interface SkuPlan {
    * known to cover this SKU.
    */
   lookFirst: boolean;
-  /** The relBase product exists and its name or price differ. */
+  /** The relBase product exists and its name, price or (when both sides say) tax status differ. */
   update: boolean;
   /** relBase has no image and Jumpseller has one (after a create: whenever Jumpseller has one). */
   uploadImage: boolean;
@@ -27,19 +27,19 @@ export function planSku(item: SyncItem, entry: RelbaseEntry | null, link: LinkSt
   if (entry === null) {
     return { create: true, lookFirst: link !== undefined || !indexCoversSku, update: false, uploadImage: item.imageUrl !== null, recordLink: true };
   }
-  const linkedHere =
-    link !== undefined &&
-    link.active &&
-    link.relbaseProductId === entry.id &&
-    link.jsProductId === item.jsProductId &&
-    link.jsVariantId === item.jsVariantId;
+  const linkedHere = link !== undefined && link.active && link.relbaseProductId === entry.id && link.jsProductId === item.jsProductId && link.jsVariantId === item.jsVariantId;
   return {
     create: false,
     lookFirst: false,
-    update: entry.fingerprint !== item.fingerprint,
+    update: entry.fingerprint !== item.fingerprint || taxStatusDiffers(item, entry),
     uploadImage: !entry.hasImage && item.imageUrl !== null,
     recordLink: !linkedHere,
   };
+}
+
+/** Only when Jumpseller and relBase both say: a product whose tax status is unknown on one side is left as it is. */
+export function taxStatusDiffers(item: SyncItem, entry: RelbaseEntry): boolean {
+  return item.taxAffected !== undefined && entry.taxAffected !== undefined && item.taxAffected !== entry.taxAffected;
 }
 
 /**
@@ -55,12 +55,14 @@ export function screenSkus(
   const problems: SkuProblem[] = [
     ...check.missing.map((m): SkuProblem => ({ kind: 'missing', sku: null, items: [m.label], reason: 'no SKU: relBase needs one code per product' })),
     ...check.invalid.map((i): SkuProblem => ({ kind: 'invalid', sku: i.sku, items: [i.label], reason: i.reason })),
-    ...check.duplicated.map((d): SkuProblem => ({
-      kind: 'duplicated',
-      sku: d.sku,
-      items: d.items.map((x) => x.label),
-      reason: `SKU ${d.sku} is shared by ${d.items.length} products or variants; each needs its own`,
-    })),
+    ...check.duplicated.map(
+      (d): SkuProblem => ({
+        kind: 'duplicated',
+        sku: d.sku,
+        items: d.items.map((x) => x.label),
+        reason: `SKU ${d.sku} is shared by ${d.items.length} products or variants; each needs its own`,
+      }),
+    ),
   ];
   const valid: (SyncItem & { sku: string })[] = [];
   for (const item of check.valid) {

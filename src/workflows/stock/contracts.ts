@@ -17,8 +17,7 @@ export function stockReconcileScheduleId(storeCode: string): string {
   return `stock-reconcile-schedule:${storeCode}`;
 }
 
-export const STOCK_PUSH_WORKFLOW_TYPE = 'stockPushWorkflow';
-export const STOCK_RECONCILE_WORKFLOW_TYPE = 'stockReconcileWorkflow';
+export { STOCK_PUSH_WORKFLOW_TYPE, STOCK_RECONCILE_WORKFLOW_TYPE } from '../workflow-types.js';
 export const STOCK_RECONCILE_REPORT_KIND = 'stock-reconcile';
 
 /**
@@ -36,6 +35,8 @@ export interface StockPushInput {
   sku: string;
   /** A change not yet pushed when the previous run continued as new. */
   carried?: StockChange | null;
+  /** Rounds (notices acted on) per run before continuing as new (default 100; tests lower it). */
+  roundsPerRun?: number;
 }
 
 export interface StockPushStatus {

@@ -5,22 +5,42 @@
  * 0), and updates Jumpseller only when that differs from what was last pushed. Idle, it finishes; the
  * next notice starts it again. It continues as new before its history grows large.
  */
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { StockActivities } from '../../activities/stock-activities.js';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { stockForShop } from '../../domain/stock.js';
-import { databaseProfile, jumpsellerApiProfile, relbaseApiProfile } from '../activity-profiles.js';
+import { databaseActivities, jumpsellerActivities, relbaseActivities } from '../activity-proxies.js';
 import { stockChangedSignal, stockPushStatusQuery, type StockChange, type StockPushInput, type StockPushStatus } from './contracts.js';
 
 /** With no notice for this long the workflow ends (a new notice starts a new run). */
 const IDLE_TIMEOUT = '2 minutes';
 /** Pushes per run before continuing as new: keeps each run's history short. */
 const PUSHES_PER_RUN = 100;
+/**
+ * A push is a Jumpseller read (first push only), a Jumpseller write and a database record, each its
+ * own activity. Runs that were pushing before this version replay the one activity that did all
+ * three (kept in src/activities/legacy-sync-activities.ts).
+ */
+const SINGLE_CALL_PUSH_PATCH = 'stock-push-single-calls';
 
 export async function stockPushWorkflow(input: StockPushInput): Promise<StockPushStatus> {
   const { storeCode, sku } = input;
-  const db = proxyActivities<StockActivities>(databaseProfile);
-  const relbase = proxyActivities<StockActivities>(relbaseApiProfile(storeCode));
-  const jumpseller = proxyActivities<StockActivities>(jumpsellerApiProfile(storeCode));
+  const db = databaseActivities();
+  const relbase = relbaseActivities(storeCode);
+  const jumpseller = jumpsellerActivities(storeCode);
+  const legacy = jumpsellerActivities(storeCode);
+
+  /** Sets the shop's stock; on a SKU's first push, the shop's own value is read first: equal, it is only recorded. */
+  async function pushToShop(link: { jsProductId: number; jsVariantId: number | null }, quantity: number, firstPush: boolean): Promise<'pushed' | 'already there'> {
+    if (firstPush) {
+      const shop = await jumpseller.readShopStock({ storeCode, jsProductId: link.jsProductId, jsVariantId: link.jsVariantId });
+      if (shop.stock === quantity && !shop.unlimited) {
+        await db.recordStockPush({ storeCode, sku, quantity });
+        return 'already there';
+      }
+    }
+    await jumpseller.writeShopStock({ storeCode, jsProductId: link.jsProductId, jsVariantId: link.jsVariantId, quantity });
+    await db.recordStockPush({ storeCode, sku, quantity });
+    return 'pushed';
+  }
 
   const status: StockPushStatus = { storeCode, sku, state: 'waiting', lastOutcome: null, lastRead: null, lastPushed: null, pushes: 0, skipped: 0 };
   let pending: StockChange | undefined = input.carried ?? undefined;
@@ -30,8 +50,9 @@ export async function stockPushWorkflow(input: StockPushInput): Promise<StockPus
     pending = pending && pending.observed == null ? pending : change;
   });
 
+  const roundsPerRun = input.roundsPerRun ?? PUSHES_PER_RUN;
   let rounds = 0;
-  while (rounds < PUSHES_PER_RUN && !workflowInfo().continueAsNewSuggested) {
+  while (rounds < roundsPerRun && !workflowInfo().continueAsNewSuggested) {
     status.state = 'waiting';
     if (!(await condition(() => pending !== undefined, IDLE_TIMEOUT))) return status;
     rounds++;
@@ -66,14 +87,10 @@ export async function stockPushWorkflow(input: StockPushInput): Promise<StockPus
         continue;
       }
       status.state = 'pushing';
-      const outcome = await jumpseller.pushStockToShop({
-        storeCode,
-        sku,
-        jsProductId: target.link.jsProductId,
-        jsVariantId: target.link.jsVariantId,
-        quantity,
-        firstPush: target.lastPushed === null,
-      });
+      const firstPush = target.lastPushed === null;
+      const outcome = patched(SINGLE_CALL_PUSH_PATCH)
+        ? await pushToShop(target.link, quantity, firstPush)
+        : await legacy.pushStockToShop({ storeCode, sku, jsProductId: target.link.jsProductId, jsVariantId: target.link.jsVariantId, quantity, firstPush });
       status.lastPushed = quantity;
       if (outcome === 'pushed') status.pushes++;
       else status.skipped++;
@@ -86,5 +103,5 @@ export async function stockPushWorkflow(input: StockPushInput): Promise<StockPus
     }
   }
   await condition(allHandlersFinished);
-  return continueAsNew<typeof stockPushWorkflow>({ storeCode, sku, carried: pending ?? null });
+  return continueAsNew<typeof stockPushWorkflow>({ storeCode, sku, carried: pending ?? null, ...(input.roundsPerRun !== undefined ? { roundsPerRun: input.roundsPerRun } : {}) });
 }

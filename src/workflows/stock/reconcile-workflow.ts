@@ -5,10 +5,10 @@
  * change to their stock push workflows with the reading, so they push without reading again. The
  * report in `sync_reports` lists the drift found (SKU, relBase value, shop value).
  */
-import { ActivityFailure, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { StockActivities } from '../../activities/stock-activities.js';
+import { ActivityFailure, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { stockForShop } from '../../domain/stock.js';
-import { databaseProfile, relbaseApiProfile } from '../activity-profiles.js';
+import { relbaseApiProfile } from '../activity-profiles.js';
+import { databaseActivities, relbaseActivities } from '../activity-proxies.js';
 import { stockReconcileProgressQuery, type StockReconcileInput, type StockReconcileProgress } from './contracts.js';
 
 const PAGE_SIZE = 250;
@@ -34,9 +34,9 @@ async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: 
 
 export async function stockReconcileWorkflow(input: StockReconcileInput): Promise<StockReconcileProgress> {
   const { storeCode } = input;
-  const db = proxyActivities<StockActivities>(databaseProfile);
+  const db = databaseActivities();
   // A SKU whose read keeps failing is reported, not retried forever: the next reconcile tries again.
-  const relbase = proxyActivities<StockActivities>({ ...relbaseApiProfile(storeCode), retry: { maximumAttempts: 5, initialInterval: '2s' } });
+  const relbase = relbaseActivities(storeCode, { ...relbaseApiProfile(storeCode), retry: { maximumAttempts: 5, initialInterval: '2s' } });
 
   let progress: StockReconcileProgress | null = input.progress ?? null;
   setHandler(stockReconcileProgressQuery, () => progress);

@@ -21,7 +21,8 @@ async function run(stores: string[], args: string[]) {
     fetch: api.fetchFake,
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
-    env: { ADMIN_TOKEN: 'x'.repeat(20), PORT: '3999' },
+    // OPS_TOKEN is only what the CLI sends (the service judges it); ADMIN_TOKEN is now refused at start when weak.
+    env: { OPS_TOKEN: 'x'.repeat(20), PORT: '3999' },
   });
   return { code, out, err, paths: api.paths };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { listedSearchAttributes } from '../../../src/cluster/cluster.js';
-import { temporalDynamicConfig, temporalServerConfig, toYaml, webUiConfig, type YamlValue } from '../../../src/cluster/config-files.js';
+import { temporalDynamicConfig, temporalServerConfig, toYaml, webUiConfig, webUiOrigins, type YamlValue } from '../../../src/cluster/config-files.js';
 import { allPorts, ClusterOptionsError, parseClusterOptions, postgresEndpoint } from '../../../src/cluster/options.js';
 import { searchAttributeFlags } from '../../../src/workflows/search-attributes.js';
 
@@ -97,6 +97,14 @@ describe('generated configuration', () => {
     expect(ui).toMatchObject({ temporalGrpcAddress: '127.0.0.1:7700', host: '127.0.0.1', port: 8700, enableUi: true, defaultNamespace: 'default' });
   });
 
+  it("points the Web UI at the API's codec endpoint with the browser's credentials, and lets exactly its origins call it", () => {
+    const o = parseClusterOptions(['--temporal-port', '7700', '--ui-port', '8700', '--api-port', '3700'], {});
+    const ui = parse(toYaml(webUiConfig(o))) as { codec: Record<string, unknown>; cors: { allowOrigins: string[] } };
+    expect(ui.codec).toEqual({ endpoint: 'http://127.0.0.1:3700/codec', passAccessToken: false, includeCredentials: true });
+    expect(webUiOrigins(o).sort()).toEqual(['http://127.0.0.1:8700', 'http://localhost:8700']);
+    expect(ui.cors.allowOrigins.sort()).toEqual(webUiOrigins(o).sort());
+  });
+
   it('toYaml round-trips nested data, lists of maps and awkward strings', () => {
     const data: YamlValue = { a: [{ b: 1, c: ['x', 'y'] }, { d: true }], 'e f': 'g: #h', i: [], j: {}, k: null, l: 'line\nbreak' };
     expect(parse(toYaml(data))).toEqual(data);
@@ -110,12 +118,10 @@ describe('search attributes already on a namespace', () => {
       systemAttributes: { WorkflowType: 'INDEXED_VALUE_TYPE_KEYWORD' },
     });
     const present = new Set(listedSearchAttributes(listing));
-    expect(searchAttributeFlags().filter((s) => !present.has(s.name)).map((s) => s.name)).toEqual([
-      'OrderState',
-      'OrderNumber',
-      'DocumentType',
-      'DocumentFolio',
-      'SyncProgress',
-    ]);
+    expect(
+      searchAttributeFlags()
+        .filter((s) => !present.has(s.name))
+        .map((s) => s.name),
+    ).toEqual(['OrderState', 'OrderNumber', 'DocumentType', 'DocumentFolio', 'SyncProgress', 'CreditNoteFolios', 'SiiStatus']);
   });
 });

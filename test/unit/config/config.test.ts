@@ -35,6 +35,14 @@ describe('loadConfig', () => {
     expect(useSandbox(c)).toBe(true);
   });
 
+  it('takes LOG_FORMAT json or pretty; unset or empty leaves the choice to the terminal', () => {
+    expect(loadConfig({}).logFormat).toBeUndefined();
+    expect(loadConfig({ LOG_FORMAT: '' }).logFormat).toBeUndefined();
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(problemsOf({ LOG_FORMAT: 'xml' })).toEqual([expect.stringMatching(/^LOG_FORMAT: must be json or pretty/)]);
+  });
+
   it('names PORT when it is not a number', () => {
     const problems = problemsOf({ PORT: 'abc' });
     expect(problems).toHaveLength(1);
@@ -73,9 +81,15 @@ describe('loadConfig', () => {
     expect(problems).toEqual([expect.stringMatching(/^RELBASE_COMPANY_TOKEN: required when/)]);
   });
 
-  it('accepts a 32-byte secrets key as hex or base64', () => {
-    expect(loadConfig({ SECRETS_KEY: 'ab'.repeat(32) }).secretsKey?.length).toBe(32);
-    expect(loadConfig({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }).secretsKey?.length).toBe(32);
+  it('accepts a 32-byte secrets key as hex or base64: a keyring of one key, id 0', () => {
+    expect(loadConfig({ SECRETS_KEY: 'ab'.repeat(32) }).secretsKeyring?.newest).toEqual({ id: '0', key: Buffer.alloc(32, 0xab) });
+    expect(loadConfig({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }).secretsKeyring?.newest.key).toEqual(Buffer.alloc(32, 7));
+  });
+
+  it('takes SECRETS_KEY as a keyring, newest first', () => {
+    const ring = loadConfig({ SECRETS_KEY: `2024b:${'cd'.repeat(32)}, ${'ab'.repeat(32)}` }).secretsKeyring!;
+    expect(ring.newest.id).toBe('2024b');
+    expect(ring.keys.map((k) => k.id)).toEqual(['2024b', '0']);
   });
 
   it('describes itself without any credential', () => {

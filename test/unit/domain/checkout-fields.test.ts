@@ -18,12 +18,9 @@ describe('readCheckoutFields', () => {
     });
   });
 
-  it.each(['Tipo de documento', 'Tipo documento', 'Documento', 'TIPO DE DOCUMENTO', 'tipo  de  documento'])(
-    'recognises %j as the document type',
-    (label) => {
-      expect(readCheckoutFields([{ id: 9, label, value: 'boleta' }]).documentType).toBe('boleta');
-    },
-  );
+  it.each(['Tipo de documento', 'Tipo documento', 'Documento', 'TIPO DE DOCUMENTO', 'tipo  de  documento'])('recognises %j as the document type', (label) => {
+    expect(readCheckoutFields([{ id: 9, label, value: 'boleta' }]).documentType).toBe('boleta');
+  });
 
   it.each(['Razón social', 'Razon social', 'razón Social'])('recognises %j as the razón social', (label) => {
     expect(readCheckoutFields([{ id: 9, label, value: 'Andes SpA' }]).razonSocial).toBe('Andes SpA');

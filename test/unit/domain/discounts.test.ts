@@ -51,9 +51,7 @@ describe('allocateDiscount', () => {
   it('always adds up exactly, never exceeds a line and never goes negative (generated cases)', () => {
     const random = seededRandom(2024);
     for (let i = 0; i < 3000; i++) {
-      const amounts = Array.from({ length: random.int(1, 12) }, () =>
-        random.pick([0, 1, 7, 990, random.int(1, 50_000), random.int(1, 5_000_000)]),
-      );
+      const amounts = Array.from({ length: random.int(1, 12) }, () => random.pick([0, 1, 7, 990, random.int(1, 50_000), random.int(1, 5_000_000)]));
       const discount = random.int(0, sum(amounts));
       const parts = allocateDiscount(amounts, discount);
       const context = JSON.stringify({ amounts, discount, parts });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DocumentLine, OrderForDocument, OrderLineInput, ProductLinks } from '../../../src/domain/order-lines.js';
+import type { BuildLinesOptions, DocumentLine, OrderForDocument, OrderLineInput, ProductLinks } from '../../../src/domain/order-lines.js';
 import { buildDocumentLines } from '../../../src/domain/order-lines.js';
-import { relbaseLineAmount } from '../../../src/domain/relbase-line.js';
+import { contractLineAmount, siiLineAmount } from './fiscal-oracle.js';
 import { seededRandom } from './seeded-random.js';
 
 const SHIPPING_PRODUCT = 900;
@@ -27,19 +27,28 @@ function linksFor(o: OrderForDocument, shippingProductId: number | null = SHIPPI
   return { productIdsBySku, shippingProductId };
 }
 
-/** The document must charge exactly what the customer paid, and relBase must compute each line as we did. */
+/**
+ * The document must charge exactly what the customer paid, and relBase must compute each line as we
+ * did, whether it follows the contract's rounding or the SII's (fiscal-oracle.ts, no domain code).
+ */
 function expectConsistent(o: OrderForDocument, lines: readonly DocumentLine[], total: number): void {
   expect(total).toBe(o.total);
   expect(lines.reduce((sum, l) => sum + l.amount, 0)).toBe(o.total);
-  for (const l of lines) expect(relbaseLineAmount(l.quantity, l.price, l.discountPct), JSON.stringify(l)).toBe(l.amount);
+  for (const l of lines) {
+    expect(contractLineAmount(l.quantity, l.price, l.discountPct), JSON.stringify(l)).toBe(l.amount);
+    expect(siiLineAmount(l.quantity, l.price, l.discountPct), JSON.stringify(l)).toBe(l.amount);
+  }
   const productLines = lines.filter((l) => l.sku !== null);
-  const discounts = productLines.map((l) => l.quantity * l.price - l.amount);
+  const discounts = productLines.map((l) => (o.lines[l.orderLine ?? -1]?.unitPrice ?? 0) * l.quantity - l.amount);
   expect(discounts.reduce((sum, d) => sum + d, 0)).toBe(o.orderDiscount);
-  discounts.forEach((discount, index) => expect(discount).toBeGreaterThanOrEqual(o.lines[index]?.lineDiscount ?? 0));
+  o.lines.forEach((line, index) => {
+    const own = discounts.filter((_, k) => productLines[k]?.orderLine === index).reduce((sum, d) => sum + d, 0);
+    expect(own).toBeGreaterThanOrEqual(line.lineDiscount);
+  });
 }
 
-function build(o: OrderForDocument, links: ProductLinks = linksFor(o)) {
-  return buildDocumentLines(o, links);
+function build(o: OrderForDocument, links: ProductLinks = linksFor(o), options?: BuildLinesOptions) {
+  return buildDocumentLines(o, links, options);
 }
 
 function expectOk(o: OrderForDocument, links: ProductLinks = linksFor(o)): readonly DocumentLine[] {
@@ -49,8 +58,8 @@ function expectOk(o: OrderForDocument, links: ProductLinks = linksFor(o)): reado
   return result.lines;
 }
 
-function expectHold(o: OrderForDocument, links: ProductLinks = linksFor(o)): string {
-  const result = build(o, links);
+function expectHold(o: OrderForDocument, links: ProductLinks = linksFor(o), options?: BuildLinesOptions): string {
+  const result = build(o, links, options);
   if (result.ok || result.kind !== 'hold') throw new Error(`expected a hold, got ${JSON.stringify(result)}`);
   return result.reason;
 }
@@ -94,8 +103,8 @@ describe('buildDocumentLines', () => {
     const o = order([line('A', 1, 11990)], { shipping: 3990 });
     const lines = expectOk(o);
     expect(lines).toEqual([
-      { productId: 1000, sku: 'A', quantity: 1, price: 11990, discountPct: 0, amount: 11990 },
-      { productId: SHIPPING_PRODUCT, sku: null, quantity: 1, price: 3990, discountPct: 0, amount: 3990 },
+      { productId: 1000, sku: 'A', quantity: 1, price: 11990, discountPct: 0, amount: 11990, taxAffected: true, orderLine: 0 },
+      { productId: SHIPPING_PRODUCT, sku: null, quantity: 1, price: 3990, discountPct: 0, amount: 3990, taxAffected: true, orderLine: null },
     ]);
   });
 
@@ -120,7 +129,10 @@ describe('buildDocumentLines', () => {
   it('uses the same product for two lines with one SKU', () => {
     const o = order([line('A', 1, 1000), line(' A ', 2, 1000)]);
     const lines = expectOk(o, { productIdsBySku: { A: 7 }, shippingProductId: null });
-    expect(lines.map((l) => [l.productId, l.sku])).toEqual([[7, 'A'], [7, 'A']]);
+    expect(lines.map((l) => [l.productId, l.sku])).toEqual([
+      [7, 'A'],
+      [7, 'A'],
+    ]);
   });
 
   it('lists the SKUs that are not linked yet, once each, as its own kind of result', () => {
@@ -193,10 +205,28 @@ describe('buildDocumentLines', () => {
     expect(expectHold(order([line('A', 1, 1000)], { shipping: 1000, shippingDiscount: 2000 }))).toContain('2000');
   });
 
-  it('holds a line relBase cannot charge exactly, with its numbers', () => {
-    const reason = expectHold(order([line('A', 1, 300_000_000, 1)], { orderDiscount: 1 }));
-    expect(reason).toContain('300000000');
-    expect(reason).toContain('299999999');
+  it('writes a single unit no 2-decimal percentage fits at the price charged for it', () => {
+    // The issue's example: 19 990 with 1 234 off needs 6.173 %; 6.17 % would charge 18 757.
+    expect(expectOk(order([line('A', 1, 19_990, 1234)], { orderDiscount: 1234 }))).toMatchObject([{ sku: 'A', quantity: 1, price: 18_756, discountPct: 0, amount: 18_756 }]);
+    expect(expectOk(order([line('A', 1, 300_000_000, 1)], { orderDiscount: 1 }))).toMatchObject([{ price: 299_999_999, amount: 299_999_999 }]);
+  });
+
+  it('splits several units no 2-decimal percentage fits into two lines at the list price, each exact', () => {
+    const lines = expectOk(order([line('A', 3, 19_990, 1234)], { orderDiscount: 1234 }));
+    expect(lines).toMatchObject([
+      { sku: 'A', quantity: 2, price: 19_990, orderLine: 0 },
+      { sku: 'A', quantity: 1, price: 19_990, orderLine: 0 },
+    ]);
+    expect(lines.map((l) => String(l.discountPct).split('.')[1]?.length ?? 0).every((decimals) => decimals <= 2)).toBe(true);
+    expect(lines.reduce((sum, l) => sum + l.amount, 0)).toBe(3 * 19_990 - 1234);
+  });
+
+  it('moves coupon pesos between lines so that they stay whole lines rather than splitting', () => {
+    // 10 % of 3 × 19 990 + 2 × 14 990 = 8 995 spread in proportion would need odd percentages on both.
+    const o = order([line('A', 3, 19_990), line('B', 2, 14_990)], { orderDiscount: 8995 });
+    const lines = expectOk(o);
+    expect(lines).toHaveLength(2);
+    expect(lines.map((l) => l.discountPct)).toEqual([10, 10]);
   });
 
   it('issues exactly what was paid for generated orders', () => {
@@ -215,9 +245,16 @@ describe('buildDocumentLines', () => {
       const orderDiscount = lines.reduce((sum, l) => sum + l.lineDiscount, 0) + coupon;
       const o = order(lines, { orderDiscount, shipping, shippingDiscount });
       const result = build(o);
+      if (o.total === 0) {
+        // Issue 15: no document for a $0 order.
+        expect(result).toMatchObject({ ok: false, kind: 'hold' });
+        continue;
+      }
       if (!result.ok) throw new Error(`${JSON.stringify(o)} → ${JSON.stringify(result)}`);
       expectConsistent(o, result.lines, result.total);
-      expect(result.lines.length).toBe(lines.length + (shipping - shippingDiscount > 0 ? 1 : 0));
+      // A line is split in two at most.
+      expect(result.lines.length).toBeGreaterThanOrEqual(lines.length + (shipping - shippingDiscount > 0 ? 1 : 0));
+      expect(result.lines.length).toBeLessThanOrEqual(2 * lines.length + 1);
     }
   });
 });

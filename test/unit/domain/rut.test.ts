@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../src/domain/errors.js';
-import { cleanRut, computeRutDv, formatRutWithDots, parseRut } from '../../../src/domain/rut.js';
+import { cleanRut, computeRutDv, formatRutWithDots, maskRut, parseRut } from '../../../src/domain/rut.js';
 import { seededRandom } from './seeded-random.js';
 
 describe('computeRutDv', () => {
@@ -111,5 +111,29 @@ describe('formatRutWithDots', () => {
 
   it('refuses an invalid RUT', () => {
     expect(() => formatRutWithDots('76192083-8')).toThrow(DomainError);
+  });
+});
+
+describe('maskRut', () => {
+  it.each([
+    ['76192083-9', '76.1xx.xxx-9'],
+    ['76.192.083-9', '76.1xx.xxx-9'],
+    ['7.654.321-k', '7.65x.xxx-K'],
+    ['12345-6', '1x.xxx-6'],
+    ['1-9', '1-9'],
+  ])('%j → %j', (input, masked) => {
+    expect(maskRut(input)).toBe(masked);
+  });
+
+  it('tells text that is not shaped like a RUT only by its length', () => {
+    expect(maskRut('no tengo')).toBe('8 characters');
+  });
+});
+
+describe('reasons never carry the RUT in clear (they reach Temporal memos and the orders table)', () => {
+  it.each(['12.345.678-4', '123456784', '912.345.678-2', '1234567a-5'])('%j', (input) => {
+    const result = parseRut(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).not.toMatch(/345\.?67/);
   });
 });

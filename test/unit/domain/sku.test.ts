@@ -75,10 +75,12 @@ describe('checkSkus', () => {
   });
 
   it('treats SKUs differing in case as different', () => {
-    expect(checkSkus([
-      { key: '1', sku: 'abc', label: 'a' },
-      { key: '2', sku: 'ABC', label: 'b' },
-    ]).valid).toHaveLength(2);
+    expect(
+      checkSkus([
+        { key: '1', sku: 'abc', label: 'a' },
+        { key: '2', sku: 'ABC', label: 'b' },
+      ]).valid,
+    ).toHaveLength(2);
   });
 
   it('returns empty lists for no items', () => {

@@ -1,11 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJumpsellerClient } from '../../../src/jumpseller/client.js';
-import { parseOrderWebhook, parseProductWebhook } from '../../../src/jumpseller/webhook-payloads.js';
+import { JsOrderSchema, JsProductSchema } from '../../../src/jumpseller/schemas.js';
 import { verifyJumpsellerSignature } from '../../../src/jumpseller/webhook-signature.js';
 import { createJumpsellerSimulator } from '../../../src/sandbox/jumpseller/simulator.js';
 import type { JumpsellerSimulator } from '../../../src/sandbox/jumpseller/simulator.js';
 import { startWebhookReceiver } from './webhook-receiver.js';
 import type { WebhookReceiver } from './webhook-receiver.js';
+
+/** The simulator's order body read with the API's strict schema: it must be the documented `{"order":{...}}`. */
+function parseOrderWebhook(text: string) {
+  return JsOrderSchema.parse((JSON.parse(text) as { order: unknown }).order);
+}
+
+/** A product body: the full product when it carries one (not on `product_deleted`), and always its id. */
+function parseProductWebhook(text: string) {
+  const inner = (JSON.parse(text) as { product: { id: number } }).product;
+  const full = JsProductSchema.safeParse(inner);
+  return { id: inner.id, product: full.success ? full.data : null };
+}
 
 let sim: JumpsellerSimulator;
 let receiver: WebhookReceiver;
@@ -108,10 +120,7 @@ describe('simulator webhooks', () => {
     const product = sim.createProduct({ name: 'Calcetines', price: 2990, stock: 3 });
     sim.placeOrder({ lines: [{ productId: product.id, qty: 1 }] });
     await sim.flushDeliveries();
-    expect(receiver.received.map((r) => r.event)).toEqual([
-      ...Array<string>(3).fill('order_pending_payment'),
-      ...Array<string>(3).fill('order_updated'),
-    ]);
+    expect(receiver.received.map((r) => r.event)).toEqual([...Array<string>(3).fill('order_pending_payment'), ...Array<string>(3).fill('order_updated')]);
     expect(new Set(receiver.received.map((r) => r.headers['jumpseller-hmac-sha256'])).size).toBe(1);
   });
 
@@ -138,12 +147,7 @@ describe('simulator webhooks', () => {
     sim.deleteProduct(product.id);
     await sim.flushDeliveries();
 
-    expect(receiver.received.map((r) => r.event)).toEqual([
-      'product_created',
-      'product_stock_updated',
-      'product_updated',
-      'product_deleted',
-    ]);
+    expect(receiver.received.map((r) => r.event)).toEqual(['product_created', 'product_stock_updated', 'product_updated', 'product_deleted']);
     const [created, stockUpdated, , deleted] = receiver.received.map((r) => parseProductWebhook(r.raw.toString('utf8')));
     expect(created?.product?.variants.map((v) => v.stock)).toEqual([2, 1]);
     expect(stockUpdated?.product?.variants.map((v) => v.stock)).toEqual([2, 9]);

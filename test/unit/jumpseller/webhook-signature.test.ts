@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  signJumpsellerBody,
-  verifyJumpsellerSignature,
-  WebhookSignatureError,
-} from '../../../src/jumpseller/webhook-signature.js';
+import { signJumpsellerBody, verifyJumpsellerSignature, WebhookSignatureError } from '../../../src/jumpseller/webhook-signature.js';
 
 // Computed independently of this code:
 //   printf '%s' '{"order":{"id":10732902,"status_enum":"paid","total":11990.0}}' | openssl dgst -sha256 -hmac 'hooks-token-4f2a9c' -binary | base64
@@ -47,7 +43,10 @@ describe('Jumpseller webhook signature', () => {
   it('rejects a header that is not base64 of 32 bytes as malformed', () => {
     const hex = Buffer.from(OPENSSL_SIGNATURE, 'base64').toString('hex'); // the wrong encoding some receivers use
     for (const bad of ['not base64 at all!', hex, Buffer.from('short').toString('base64'), `${OPENSSL_SIGNATURE}AAAA`]) {
-      expect(failureReason(() => verifyJumpsellerSignature(BODY, bad, TOKEN)), bad).toBe('malformed');
+      expect(
+        failureReason(() => verifyJumpsellerSignature(BODY, bad, TOKEN)),
+        bad,
+      ).toBe('malformed');
     }
   });
 

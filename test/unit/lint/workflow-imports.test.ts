@@ -3,7 +3,7 @@
  * activity implementations in src/workflows, and allow type-only imports of activities.
  */
 import { ESLint } from 'eslint';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const eslint = new ESLint({ cwd: new URL('../../../', import.meta.url).pathname });
 // An existing workflow file's path, so the workflow rules and the type-aware parser apply to the text.
@@ -15,6 +15,12 @@ async function restrictedImportMessages(code: string): Promise<string[]> {
 }
 
 describe('workflow import restriction', () => {
+  // The first lint loads the whole TypeScript project for the type-aware rules: tens of seconds on a
+  // busy 2-core machine. Paid once here, so each case below only lints its few lines.
+  beforeAll(async () => {
+    await eslint.lintText('export {};', { filePath });
+  }, 180_000);
+
   it.each([
     ["import { readFileSync } from 'node:fs';\nexport const x = readFileSync;", 'Node built-ins'],
     ["import pg from 'pg';\nexport const x = pg;", 'must not do I/O'],
@@ -30,5 +36,20 @@ describe('workflow import restriction', () => {
     const code =
       "import type { OrderActivities } from '../../activities/order-activities.js';\nimport { proxyActivities } from '@temporalio/workflow';\nexport const x = proxyActivities<OrderActivities>({ startToCloseTimeout: '1m' });";
     expect(await restrictedImportMessages(code)).toEqual([]);
+  });
+
+  // Per-queue activity types hold only if every proxy comes from activity-proxies.ts.
+  const proxyMessages = async (code: string, path: string) => {
+    const [result] = await eslint.lintText(code, { filePath: path });
+    return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  };
+  const rawProxy = "import { proxyActivities } from '@temporalio/workflow';\nexport const x = proxyActivities({ startToCloseTimeout: '1m' });";
+
+  it('refuses proxyActivities in a workflow, pointing to the per-queue proxies', async () => {
+    expect((await proxyMessages(rawProxy, filePath)).join('\n')).toContain('activity-proxies.ts');
+  });
+
+  it('allows proxyActivities in activity-proxies.ts itself', async () => {
+    expect(await proxyMessages(rawProxy, 'src/workflows/activity-proxies.ts')).toEqual([]);
   });
 });

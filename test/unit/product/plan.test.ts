@@ -41,6 +41,13 @@ describe('planSku', () => {
     });
   });
 
+  it('updates a product whose tax status differs, only when Jumpseller and relBase both say it', () => {
+    expect(planSku(item({ taxAffected: false }), entry({ taxAffected: true }), link()).update).toBe(true);
+    expect(planSku(item({ taxAffected: false }), entry({ taxAffected: false }), link()).update).toBe(false);
+    expect(planSku(item(), entry({ taxAffected: false }), link()).update).toBe(false);
+    expect(planSku(item({ taxAffected: false }), entry(), link()).update).toBe(false);
+  });
+
   it('records the link again when it is inactive or points at another product or variant', () => {
     expect(planSku(item(), entry(), link({ active: false })).recordLink).toBe(true);
     expect(planSku(item(), entry(), link({ relbaseProductId: 51 })).recordLink).toBe(true);

@@ -37,10 +37,12 @@ function boleta(overrides: Record<string, unknown> = {}) {
 
 beforeEach(() => {
   sim = createRelbaseSimulator({ rateLimit: false });
-  [productA, productB] = sim.seedProducts([
-    { name: 'Polera azul', code: 'POL-AZ', price: 9990, stock: { 2943: 10, 2944: 4 } },
-    { name: 'Gorro', code: 'GOR-1', price: 5000, stock: 2.5 },
-  ]).map((p) => p.id) as [number, number];
+  [productA, productB] = sim
+    .seedProducts([
+      { name: 'Polera azul', code: 'POL-AZ', price: 9990, stock: { 2943: 10, 2944: 4 } },
+      { name: 'Gorro', code: 'GOR-1', price: 5000, stock: 2.5 },
+    ])
+    .map((p) => p.id) as [number, number];
 });
 
 describe('issuing documents', () => {
@@ -61,7 +63,8 @@ describe('issuing documents', () => {
     expect((data.pdf_file as { url: string }).url).toMatch(/\/_sim\/documents\/\d+\/pdf$/);
   });
 
-  it('sums several lines, each rounded on its own', async () => {
+  it('sums several lines, each rounded on its own, the SII way (amount first, then the discount on it)', async () => {
+    // 35 at 90 %: 35 − round(31.5) = 3 per line (chile-dte.md B4); the contract's round(3.5) would say 4.
     const res = await api(
       'POST',
       '/dtes',
@@ -72,7 +75,52 @@ describe('issuing documents', () => {
         ],
       }),
     );
-    expect((await json(res)).data.amount_total).toBe(8);
+    expect((await json(res)).data.amount_total).toBe(6);
+  });
+
+  it('keeps a discount to 2 decimals and charges what the rounded percentage gives', async () => {
+    const res = await api('POST', '/dtes', boleta({ products: [{ product_id: productA, quantity: 1, price: 19990, discount: 6.173 }] }));
+    const { data } = await json(res);
+    const [line] = data.products as { discount: number; amount_total: number }[];
+    expect(line).toMatchObject({ discount: 6.17, amount_total: 18757 }); // not the 18 756 that 6.173 % was meant to give
+    expect(data.amount_total).toBe(18757);
+  });
+
+  it('computes a factura from net lines: IVA = round(neto × 0.19), exempt lines without IVA', async () => {
+    const customer = sim.addCustomer({ rut: '76192083-9', name: 'Cliente SpA', business_activity: 'Comercio' });
+    const res = await api(
+      'POST',
+      '/dtes',
+      boleta({
+        type_document: 33,
+        customer_id: customer.id,
+        mnt_bruto: false,
+        products: [
+          { product_id: productA, quantity: 3, price: 16798, discount: 0, tax_affected: true },
+          { product_id: productB, quantity: 1, price: 5000, tax_affected: false },
+        ],
+      }),
+    );
+    expect((await json(res)).data).toMatchObject({ amount_neto: 50394, amount_iva: 9575, amount_exempt: 5000, amount_total: 64969 });
+  });
+
+  it('takes a factura sent with gross lines to net line by line, so it may miss the gross total', async () => {
+    const customer = sim.addCustomer({ rut: '76192083-9', name: 'Cliente SpA', business_activity: 'Comercio' });
+    const res = await api(
+      'POST',
+      '/dtes',
+      boleta({
+        type_document: 33,
+        customer_id: customer.id,
+        mnt_bruto: true,
+        products: [
+          { product_id: productA, quantity: 1, price: 1000 },
+          { product_id: productB, quantity: 1, price: 1000 },
+        ],
+      }),
+    );
+    // 840 + 840 net, IVA 319: 1 999 where 2 000 was meant.
+    expect((await json(res)).data).toMatchObject({ amount_neto: 1680, amount_iva: 319, amount_total: 1999 });
   });
 
   it('keeps one folio sequence per document type', async () => {
@@ -116,7 +164,7 @@ describe('issuing documents', () => {
   });
 
   it.each([
-    [{ type_document: 61 }, /type_document 61/],
+    [{ type_document: 56 }, /type_document 56/],
     [{ type_document: 1001 }, /type_document_sii 39 or 33/],
     [{ type_document: 1001, type_document_sii: 41 }, /type_document_sii 39 or 33/],
     [{ type_document: 33, mnt_bruto: false }, /needs customer_id/],
@@ -185,6 +233,22 @@ describe('products and customers', () => {
     const res = await api('POST', '/clientes', { rut: '76192083-8', name: 'X', business_activity: 'Y', address: 'Z' });
     expect(res.status).toBe(422);
     expect((await json(res)).meta.message).toMatch(/rut/);
+  });
+
+  it('updates no customer: the reference documents none (relbase-api.md), and the customer stays as it was', async () => {
+    const customer = sim.addCustomer({ rut: '76192083-9', name: 'Antigua SpA', business_activity: 'Comercio' });
+    for (const method of ['PUT', 'PATCH']) {
+      const res = await api(method, `/clientes/${customer.id}`, { name: 'Nueva SpA' });
+      expect(res.status).toBe(404);
+    }
+    expect(sim.state.customers.get(customer.id)?.name).toBe('Antigua SpA');
+  });
+
+  it('creates a product exempt when asked (tax_affected false), taxed by default', async () => {
+    const exempt = await json(await api('POST', '/productos', { name: 'Libro', code: 'LIB-1', price: 15000, tax_affected: false }));
+    const taxed = await json(await api('POST', '/productos', { name: 'Cuaderno', code: 'CUA-1', price: 2500 }));
+    expect(exempt.data.tax_affected).toBe(false);
+    expect(taxed.data.tax_affected).toBe(true);
   });
 });
 

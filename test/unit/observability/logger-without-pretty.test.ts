@@ -1,0 +1,30 @@
+/**
+ * An install without dev dependencies (`npm ci --omit=dev`, the Docker image) has no pino-pretty: a
+ * process on a terminal logs JSON instead of failing to start; only an explicit LOG_FORMAT=pretty
+ * refuses, saying what is missing.
+ */
+import type * as NodeModule from 'node:module';
+import { expect, it, vi } from 'vitest';
+import { createLogger, createProcessLogger } from '../../../src/observability/logger.js';
+
+vi.mock('node:module', async (importOriginal) => {
+  const original = await importOriginal<typeof NodeModule>();
+  const createRequire = (from: string | URL) => {
+    const real = original.createRequire(from);
+    return Object.assign((id: string) => {
+      if (id === 'pino-pretty') throw Object.assign(new Error("Cannot find module 'pino-pretty'"), { code: 'MODULE_NOT_FOUND' });
+      return real(id) as unknown;
+    }, real);
+  };
+  return { ...original, default: { ...original, createRequire }, createRequire };
+});
+
+it('a terminal gets JSON logs when pino-pretty is not installed', () => {
+  const logger = createProcessLogger('silent', undefined, true);
+  expect(logger.level).toBe('silent');
+});
+
+it('LOG_FORMAT=pretty without pino-pretty says what is missing', () => {
+  expect(() => createProcessLogger('silent', 'pretty', true)).toThrow(/LOG_FORMAT=pretty needs pino-pretty.*LOG_FORMAT=json/);
+  expect(() => createLogger('silent', undefined, 'pretty')).toThrow(/pino-pretty/);
+});

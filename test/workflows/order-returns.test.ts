@@ -1,0 +1,228 @@
+/**
+ * An operator's return (the order workflow's `return` update) and boleta → factura (`invoice`), with time skipped: served by the run
+ * that listens after issuing and by a run update-with-start starts for an order whose run closed;
+ * planned by one activity, the document read from relBase only when the return is new, issued under
+ * its own label; refusals fail the update and leave the run as it was. Activities are fakes.
+ */
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreateOutcome, InvoicePlan, IssuedRecord, IssueIntent, ReturnPlan } from '../../src/activities/order-activities.js';
+import { invoiceUpdate, ORDER_RETURN_REFUSED, orderStatusQuery, orderWorkflowId, returnUpdate } from '../../src/workflows/order/contracts.js';
+import type { orderWorkflow } from '../../src/workflows/order/workflow.js';
+import { ORDER_WORKFLOW_TYPE } from '../../src/workflows/workflow-types.js';
+import { Calls, newStore, openEnv, skipTime, waitIdle, withWorkers, type TestStore, type WorkflowTestEnv } from './support/harness.js';
+import { ORDER_ID, orderFakes, readyPlan } from './support/order-fakes.js';
+
+let env: WorkflowTestEnv;
+beforeAll(async () => {
+  env = await openEnv();
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+const CREDIT: IssuedRecord = { relbaseId: '6001', folio: '77', total: 9490, pdfUrl: 'https://relbase.example/6001.pdf', typeDocument: 61 };
+const LABEL = `JS-${ORDER_ID}-NC2`;
+const FACTURA: IssuedRecord = { relbaseId: '7001', folio: '88', total: 11900, pdfUrl: 'https://relbase.example/7001.pdf', typeDocument: 33 };
+const invoicePlan = (existed: boolean): InvoicePlan => {
+  const lines = [{ product_id: 5, quantity: 1, price: 11900 }];
+  return {
+    kind: 'planned',
+    boletaLabel: `JS-${ORDER_ID}`,
+    existed,
+    issuing: { settleSeconds: 300, alwaysLookFirst: false },
+    annul: {
+      label: `JS-${ORDER_ID}-NC1`,
+      plan: {
+        lines,
+        total: 11900,
+        mntBruto: true,
+        reference: { tpo_doc_ref_id: 39, code_ref: 1, folio_ref: 321, date_ref: '2026-12-07', razon_ref: 'Anula boleta' },
+        warehouseId: 1,
+        customerId: null,
+      },
+    },
+    factura: { label: `JS-${ORDER_ID}-FA1`, plan: { lines, total: 11900, mntBruto: true, reference: null, warehouseId: null, customerId: null } },
+  };
+};
+const PLANNED: ReturnPlan = {
+  kind: 'planned',
+  label: LABEL,
+  existed: false,
+  issuing: { settleSeconds: 300, alwaysLookFirst: false },
+  creditNotes: [],
+  plan: {
+    referenceLabel: `JS-${ORDER_ID}`,
+    reference: { tpo_doc_ref_id: 39, code_ref: 3, folio_ref: 321, date_ref: '2026-12-07', razon_ref: 'Devolución parcial' },
+    customerId: null,
+    warehouseId: 1,
+    mntBruto: true,
+    lines: [{ product_id: 5, quantity: 1, price: 9990, discount: 5.01 }],
+    total: 9490,
+    asked: [{ sku: 'SKU-1', quantity: 1 }],
+  },
+};
+
+/** The order fakes, with a row per credit note or factura label beside the document's, and scripted return and boleta → factura plans. */
+function fakes(plans: ReturnPlan[], invoicePlans: InvoicePlan[] = []) {
+  const f = orderFakes({ statuses: ['paid'], plans: [readyPlan()] });
+  const calls = new Calls();
+  const rows = new Map<string, { state: IssueIntent['state']; issued: IssuedRecord | null }>();
+  const rowOf = (label: string) => rows.get(label) ?? (rows.set(label, { state: 'intent', issued: null }), rows.get(label)!);
+  let planned = 0;
+  let invoicePlanned = 0;
+  const own = (label: string) => label.includes('-NC') || label.includes('-FA');
+  const document = f.activities as Record<string, (input?: unknown) => Promise<unknown>>;
+  const activities = {
+    ...document,
+    ...calls.record({
+      planReturn(input: { document: unknown }): ReturnPlan {
+        if (input.document === null && plans[planned]?.kind === 'planned' && !(plans[planned] as { existed: boolean }).existed)
+          return { kind: 'needs_document', relbaseId: '5001' };
+        return plans[Math.min(planned++, plans.length - 1)]!;
+      },
+      planInvoice(input: { document: unknown }): InvoicePlan {
+        const next = invoicePlans[Math.min(invoicePlanned, invoicePlans.length - 1)]!;
+        if (input.document === null && next.kind === 'planned' && !next.existed) return { kind: 'needs_document', relbaseId: '5001' };
+        invoicePlanned++;
+        return next;
+      },
+      findCustomerPage(): { customerIds: number[]; nextPage: number | null } {
+        return { customerIds: [42], nextPage: null };
+      },
+      readDocumentToCredit(): unknown {
+        return { typeDocument: 39, folio: 321, date: '2026-12-07', customerId: null, warehouseId: 1, mntBruto: true, total: 11900, lines: [], children: [] };
+      },
+    }),
+    ...calls.record({
+      beginIssue: (input: { label: string }): IssueIntent | Promise<IssueIntent> =>
+        own(input.label)
+          ? { label: input.label, state: rowOf(input.label).state, createsSent: 0, inFlightUntil: null, issued: rowOf(input.label).issued }
+          : (document['beginIssue']!(input) as Promise<IssueIntent>),
+      prepareCreate: (input: { label: string; expectedCreatesSent: number }) =>
+        own(input.label) ? { token: 'credit-token', deadline: new Date(Date.now() + 90_000).toISOString() } : document['prepareCreate']!(input),
+      sendCreate: (input: { label: string }): CreateOutcome | Promise<CreateOutcome> =>
+        own(input.label) ? { outcome: 'created', document: input.label.includes('-FA') ? FACTURA : CREDIT } : (document['sendCreate']!(input) as Promise<CreateOutcome>),
+    }),
+    recordIssued: (input: { label: string; document: IssuedRecord }) => {
+      if (!own(input.label)) return document['recordIssued']!(input);
+      rowOf(input.label).state = 'issued';
+      rowOf(input.label).issued = input.document;
+      return Promise.resolve();
+    },
+  };
+  /** The return's calls in order: plans, document reads and the credit note's issuing steps (not the document's). */
+  const returnCalls = () => calls.log.filter((c) => !(c.input as { label?: string }).label || own((c.input as { label: string }).label)).map((c) => c.name);
+  return { f, calls, activities, returnCalls };
+}
+
+function start(store: TestStore) {
+  return env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
+    workflowId: orderWorkflowId(store.storeCode, ORDER_ID),
+    taskQueue: store.taskQueue,
+    args: [{ storeCode: store.storeCode, orderId: ORDER_ID }],
+  });
+}
+
+const request = { returnId: 'R-1', lines: [{ sku: 'SKU-1', quantity: 1 }] };
+
+describe('returns', () => {
+  it('the run listening after issuing serves a return: one credit note, shown in the state; a refusal fails the update; the run still ends issued', async () => {
+    const store = newStore();
+    const { f, returnCalls, activities } = fakes([PLANNED, { kind: 'refused', reason: 'returning 1 of SKU-1 would credit more than was sold' }]);
+    const { answer, refusal, listening, status } = await withWorkers(env, store, activities, async () => {
+      const handle = await start(store);
+      await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'issued');
+      await waitIdle(handle);
+      const answer = await handle.executeUpdate(returnUpdate, { args: [request] });
+      const refusal: unknown = await handle.executeUpdate(returnUpdate, { args: [{ ...request, returnId: 'R-2' }] }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      const listening = await handle.query(orderStatusQuery);
+      await skipTime(env.client, handle.workflowId);
+      return { answer, refusal, listening, status: await handle.result() };
+    });
+    expect(answer).toEqual({
+      returnId: 'R-1',
+      alreadyExisted: false,
+      creditNote: { label: LABEL, folio: '77', total: 9490, relbaseDocumentId: '6001', pdfUrl: CREDIT.pdfUrl },
+    });
+    expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (refusal as WorkflowUpdateFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe(ORDER_RETURN_REFUSED);
+    expect(cause.message).toMatch(/would credit more than was sold/);
+    expect(listening.state).toBe('issued');
+    expect(listening.creditNotes.map((c) => c.label)).toEqual([LABEL]);
+    expect(status.state).toBe('issued');
+    expect(status.creditNotes.map((c) => c.folio)).toEqual(['77']);
+    // The document was read once, for the new return; the refused one planned from the database alone.
+    expect(returnCalls()).toEqual(['planReturn', 'readDocumentToCredit', 'planReturn', 'beginIssue', 'prepareCreate', 'sendCreate', 'planReturn']);
+    expect(f.row()).toMatchObject({ state: 'issued', createsSent: 1 });
+  });
+
+  it('an order whose run closed: update-with-start starts a run that finds the issued document, serves the return and ends issued', async () => {
+    const store = newStore();
+    const { f, returnCalls, activities } = fakes([PLANNED]);
+    const { answer, status } = await withWorkers(env, store, activities, async () => {
+      const first = await start(store);
+      await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'issued');
+      await waitIdle(first);
+      await first.terminate('test: the watch window has passed');
+      const startWorkflowOperation = new WithStartWorkflowOperation<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
+        workflowId: orderWorkflowId(store.storeCode, ORDER_ID),
+        taskQueue: store.taskQueue,
+        args: [{ storeCode: store.storeCode, orderId: ORDER_ID }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      const answer = await env.client.workflow.executeUpdateWithStart(returnUpdate, { args: [request], startWorkflowOperation });
+      const handle = await startWorkflowOperation.workflowHandle();
+      return { answer, status: await handle.result() };
+    });
+    expect(answer.creditNote.label).toBe(LABEL);
+    expect(status.state).toBe('issued');
+    expect(status.creditNotes.map((c) => c.label)).toEqual([LABEL]);
+    expect(returnCalls().filter((n) => n === 'sendCreate')).toHaveLength(1);
+    // The document was issued once, by the first run; the second found it.
+    expect(f.row()).toMatchObject({ state: 'issued', createsSent: 1 });
+    expect(f.calls.count('findIssuedDocument')).toBe(2);
+  });
+
+  it('boleta → factura: the customer, then the 61 annulling the boleta, then the 33; the state shows the factura; repeating it issues nothing and looks up no customer', async () => {
+    const store = newStore();
+    const { f, returnCalls, activities } = fakes([PLANNED], [invoicePlan(false), invoicePlan(true)]);
+    const receiver = { rut: '76192083-9', razonSocial: 'Comercial Ejemplo SpA', giro: 'Comercio' };
+    const { first, again, state } = await withWorkers(env, store, activities, async () => {
+      const handle = await start(store);
+      await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'issued');
+      await waitIdle(handle);
+      const first = await handle.executeUpdate(invoiceUpdate, { args: [{ receiver }] });
+      const again = await handle.executeUpdate(invoiceUpdate, { args: [{ receiver }] });
+      const state = await handle.query(orderStatusQuery);
+      await handle.terminate('test over');
+      return { first, again, state };
+    });
+    expect(first).toMatchObject({ alreadyExisted: false, creditNote: { label: `JS-${ORDER_ID}-NC1`, folio: '77' }, factura: { label: `JS-${ORDER_ID}-FA1`, folio: '88' } });
+    expect(again).toMatchObject({ alreadyExisted: true, creditNote: first.creditNote, factura: first.factura });
+    expect(state).toMatchObject({ documentType: 33, folio: '88', relbaseDocumentId: '7001' });
+    expect(state.creditNotes.map((c) => c.label)).toEqual([`JS-${ORDER_ID}-NC1`]);
+    expect(returnCalls()).toEqual([
+      'planInvoice',
+      'readDocumentToCredit',
+      'planInvoice',
+      'findCustomerPage',
+      'beginIssue',
+      'prepareCreate',
+      'sendCreate',
+      'beginIssue',
+      'prepareCreate',
+      'sendCreate',
+      // The repeat: both are issued; no customer is looked up.
+      'planInvoice',
+      'beginIssue',
+      'beginIssue',
+      'beginIssue',
+    ]);
+  });
+});
