@@ -59,17 +59,6 @@ function documentOf(orderId: number) {
   return docs[0]!;
 }
 
-/** The `orders` read model's state once it is `wanted`, or the last seen after 30 s. */
-async function readModelState(orderId: number, wanted: string): Promise<string | undefined> {
-  let state: string | undefined;
-  for (let i = 0; i < 300 && state !== wanted; i++) {
-    if (i > 0) await new Promise((r) => setTimeout(r, 100));
-    const row = await stack.db.selectFrom('orders').select('state').where('store_code', '=', stack.storeCode).where('order_id', '=', String(orderId)).executeTakeFirst();
-    state = row?.state;
-  }
-  return state;
-}
-
 function fiscalFields(doc: string, rut: string, razon = 'Comercial Ejemplo SpA', giro = 'Venta al por menor') {
   return [
     { label: 'Tipo de documento', value: doc },
@@ -339,7 +328,7 @@ describe('links and amounts', () => {
     const row = await stack.db.selectFrom('documents').selectAll().where('store_code', '=', stack.storeCode).where('order_id', '=', String(order.id)).executeTakeFirstOrThrow();
     expect(row.relbase_id).toBe(String(doc.id));
     // The read model is written by an activity right after the state changes: wait for it.
-    expect(await readModelState(order.id, 'needs_attention')).toBe('needs_attention');
+    expect(await stack.readModelState(order.id, 'needs_attention')).toBe('needs_attention');
   });
 
   it('so does one whose create answer was lost and that is then found by its label', async () => {

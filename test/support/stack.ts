@@ -110,6 +110,11 @@ export interface TestStack {
   /** Polls the order workflow's `state` query until `predicate` holds (or throws after `timeoutMs`). */
   waitForOrder(orderId: number | string, predicate: (s: OrderStatus) => boolean, timeoutMs?: number): Promise<OrderStatus>;
   waitForOrderState(orderId: number | string, state: OrderState, timeoutMs?: number): Promise<OrderStatus>;
+  /**
+   * The `orders` read model's state once it is `wanted`, or the last seen after 30 s. The workflow's
+   * query changes first; the row follows when its `recordOrderState` activity has run.
+   */
+  readModelState(orderId: number | string, wanted: string): Promise<string | undefined>;
   /** Stops the workers only (a crash or a deploy); `startWorkers` brings them back. */
   stopWorkers(): Promise<void>;
   startWorkers(): Promise<void>;
@@ -241,6 +246,15 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
     waitForOrderState(orderId, state, timeoutMs) {
       return stack.waitForOrder(orderId, (s) => s.state === state, timeoutMs);
+    },
+    async readModelState(orderId, wanted) {
+      let state: string | undefined;
+      for (let i = 0; i < 300 && state !== wanted; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 100));
+        const row = await db.selectFrom('orders').select('state').where('store_code', '=', storeCode).where('order_id', '=', String(orderId)).executeTakeFirst();
+        state = row?.state;
+      }
+      return state;
     },
     async stopWorkers() {
       await workers.shutdown();
