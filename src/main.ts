@@ -15,7 +15,7 @@ import { startInfrastructure } from './runtime/infrastructure.js';
 import { startServices } from './runtime/services.js';
 import { onShutdownSignal } from './runtime/shutdown.js';
 import { startSandbox } from './sandbox/demo.js';
-import { installStore } from './install/install-store.js';
+import { runInstall } from './install/run-install.js';
 import { ensureStockReconcileSchedules } from './stock/schedules.js';
 import { ensureOrderReconcileSchedules } from './order-reconcile/schedules.js';
 import { ensureDeliveryRetentionSchedule } from './retention/schedule.js';
@@ -26,6 +26,9 @@ import { encryptedDataConverter } from './temporal/data-converter.js';
 import { resolveEncryptionKeyring } from './temporal/encryption-keys.js';
 import { devCodecEndpoint } from './api/codec/dev-endpoint.js';
 import { bundleWorkflowsInChild, createWorkers, installTemporalRuntime, serveNewStores } from './worker.js';
+
+/** How long start-up waits for each store's install report before logging that it goes on. */
+const INSTALL_LOG_WAIT_MS = 120_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -93,12 +96,14 @@ async function main(): Promise<void> {
     api.internalApp && config.internal.port !== undefined ? serve({ fetch: api.internalApp.fetch, port: config.internal.port, hostname: config.internal.host }) : undefined;
 
   if (config.installOnStart) {
+    // The install workflow of each store (idempotent); its report is logged when it ends, and start-up
+    // does not wait for it (it goes on while Jumpseller or relBase answer slowly).
     for (const code of storeCodes) {
-      const store = await services.stores.get(code);
-      if (!store) continue;
-      await installStore(services.db, store, config.publicUrl, logger).catch((err: unknown) =>
-        logger.error({ store: code, err: err instanceof Error ? err.message : String(err) }, 'install steps failed; run `npm run ops -- install` once the cause is fixed'),
-      );
+      void runInstall({ temporal: services.temporal, taskQueue: MAIN_TASK_QUEUE, storeCode: code, publicUrl: config.publicUrl, waitMs: INSTALL_LOG_WAIT_MS }).then((install) => {
+        if (install.state === 'done') logger.info({ store: code, workflowId: install.workflowId, ...install.report }, 'install steps done');
+        else if (install.state === 'running') logger.warn({ store: code, workflowId: install.workflowId }, 'install steps still running; see the workflow in the Web UI');
+        else logger.error({ store: code, workflowId: install.workflowId, reason: install.reason }, 'install steps failed; run `npm run ops -- install` once the cause is fixed');
+      });
     }
   }
 

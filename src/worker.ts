@@ -140,9 +140,10 @@ export async function createWorkers(s: WorkerSetup): Promise<RunningWorkers> {
 
 /**
  * Stores installed while the worker runs (the OAuth flow) get their API queues served without a
- * restart: the registry is re-read every `intervalMs`.
+ * restart: the registry is re-read every `intervalMs` (one short query), so the install workflow the
+ * OAuth callback starts finds its store served within seconds, while the callback still waits.
  */
-export function serveNewStores(running: RunningWorkers, codes: () => Promise<string[]>, logger: Logger, intervalMs = 30_000): () => void {
+export function serveNewStores(running: RunningWorkers, codes: () => Promise<string[]>, logger: Logger, intervalMs = 5_000): () => void {
   const timer = setInterval(() => {
     codes()
       .then(async (list) => {

@@ -1,6 +1,7 @@
 /** All activities, built from their dependencies (`createActivities(deps)`); the worker registers each on its queue (queue-activities.ts). */
 import type { ActivityDeps } from './deps.js';
 import { createDeliveryRetentionActivities } from './delivery-retention-activities.js';
+import { createInstallActivities } from './install-activities.js';
 import { createOrderActivities } from './order-activities.js';
 import { createOrderReconcileActivities } from './order-reconcile-activities.js';
 import { createProductActivities } from './product-activities.js';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createProductActivities(deps),
     ...createStockActivities(deps),
     ...createDeliveryRetentionActivities(deps),
+    ...createInstallActivities(deps),
   };
 }
 

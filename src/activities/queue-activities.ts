@@ -58,6 +58,10 @@ export const DATABASE_ACTIVITY_NAMES = [
   // webhook delivery retention
   'reduceDeliveryBodiesBefore',
   'purgeDeliveriesBefore',
+  // install
+  'loadInstallContext',
+  'saveCheckoutFieldIds',
+  'ensureStoreSchedules',
 ] as const satisfies readonly (keyof Activities)[];
 
 export const JUMPSELLER_ACTIVITY_NAMES = [
@@ -74,6 +78,9 @@ export const JUMPSELLER_ACTIVITY_NAMES = [
   'recreateHook',
   'listPaidOrdersPage',
   'listCanceledOrdersPage',
+  'createStoreHook',
+  'findCheckoutFields',
+  'createCheckoutField',
 ] as const satisfies readonly (keyof Activities)[];
 
 export const RELBASE_ACTIVITY_NAMES = [

@@ -125,6 +125,8 @@ export function composeApi(services: Services, config: Config, logger: Logger, o
       installRoutes({
         db: services.db,
         stores: services.stores,
+        temporal: services.temporal,
+        mainTaskQueue,
         logger,
         oauth: oauthClientFromConfig(config),
         secretsKeyring: config.secretsKeyring,

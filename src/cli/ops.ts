@@ -441,14 +441,9 @@ async function watchCatalog(ctx: Ctx, store: string, base: string) {
 async function commandStock(ctx: Ctx, positionals: string[]) {
   if (positionals[1] !== 'refresh') throw new UsageError('stock needs: refresh');
   const store = await resolveStore(ctx);
-  const r = await ctx.api.send<{ workflowId: string; started: boolean; message?: string }>('POST', `/admin/stores/${enc(store)}/stock/refresh`);
-  ctx.out(
-    ctx.values.json
-      ? JSON.stringify(r, null, 2) + '\n'
-      : r.started
-        ? `stock refresh started for ${store} (${r.workflowId})\n`
-        : `${r.message ?? 'already running'} (${r.workflowId})\n`,
-  );
+  const r = await ctx.api.send<{ workflowId?: string; scheduleId?: string; started: boolean; message?: string }>('POST', `/admin/stores/${enc(store)}/stock/refresh`);
+  const what = r.workflowId ?? r.scheduleId ?? '';
+  ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : r.started ? `stock refresh started for ${store} (${what})\n` : `${r.message ?? 'already running'} (${what})\n`);
 }
 
 async function commandSettings(ctx: Ctx, positionals: string[]) {
@@ -475,12 +470,17 @@ async function commandStores(ctx: Ctx) {
 
 async function commandInstall(ctx: Ctx) {
   const store = await resolveStore(ctx);
-  const r = await ctx.api.send<{ hooksCreated: string[]; fieldsCreated: string[]; shippingProductCreated: boolean }>('POST', `/admin/stores/${enc(store)}/install`);
+  const r = await ctx.api.send<
+    | { state: 'done'; workflowId: string; hooksCreated: string[]; fieldsCreated: string[]; shippingProductCreated: boolean; relbasePending: string | null }
+    | { state: 'running'; workflowId: string; message: string }
+  >('POST', `/admin/stores/${enc(store)}/install`);
   if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
+  if (r.state === 'running') return ctx.out(`install steps for ${store} are still running (${r.workflowId}); run the command again to see their report\n`);
   ctx.out(
     `install steps done for ${store}: ${r.hooksCreated.length} webhook(s) created${r.hooksCreated.length ? ` (${r.hooksCreated.join(', ')})` : ''}, ` +
       `${r.fieldsCreated.length} checkout field(s) created${r.fieldsCreated.length ? ` (${r.fieldsCreated.join(', ')})` : ''}, ` +
-      `shipping product ${r.shippingProductCreated ? 'created' : 'already there'}\n`,
+      `shipping product ${r.shippingProductCreated ? 'created' : 'already there'}\n` +
+      (r.relbasePending ? `still to do: ${r.relbasePending}\n` : ''),
   );
 }
 
@@ -489,8 +489,12 @@ async function commandRelbaseCredentials(ctx: Ctx) {
   const userToken = ctx.values['user-token'];
   const companyToken = ctx.values['company-token'];
   if (!userToken || !companyToken) throw new UsageError('relbase-credentials needs --user-token and --company-token');
-  await ctx.api.send('PUT', `/admin/stores/${enc(store)}/relbase-credentials`, { userToken, companyToken });
-  ctx.out(`relBase connected for ${store}; run the install steps: npm run ops -- install --store ${store}\n`);
+  const r = await ctx.api.send<{ install: string | null; note?: string }>('PUT', `/admin/stores/${enc(store)}/relbase-credentials`, { userToken, companyToken });
+  ctx.out(
+    r.install
+      ? `relBase connected for ${store}; the install steps finish by themselves (${r.install})\n`
+      : `relBase connected for ${store}; ${r.note ?? `run the install steps: npm run ops -- install --store ${store}`}\n`,
+  );
 }
 
 async function commandReactivate(ctx: Ctx) {

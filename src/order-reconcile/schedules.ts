@@ -4,7 +4,8 @@
  * Overlapping runs are skipped: a slow reconcile is never doubled. `triggerOrderReconcile` runs one
  * now through the schedule, so an operator's run obeys the same overlap rule.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { triggerSchedule } from '../temporal/trigger-schedule.js';
 import { ORDER_RECONCILE_WORKFLOW_TYPE, orderReconcileScheduleId, orderReconcileWorkflowId, type OrderReconcileInput } from '../workflows/order-reconcile/contracts.js';
 
 export interface OrderReconcileScheduleOptions {
@@ -58,12 +59,6 @@ export async function ensureOrderReconcileSchedules(
 }
 
 /** Starts a run now through the store's schedule; false when the store has no schedule. */
-export async function triggerOrderReconcile(client: Client, storeCode: string): Promise<boolean> {
-  try {
-    await client.schedule.getHandle(orderReconcileScheduleId(storeCode)).trigger(ScheduleOverlapPolicy.SKIP);
-    return true;
-  } catch (err) {
-    if (err instanceof ScheduleNotFoundError) return false;
-    throw err;
-  }
+export function triggerOrderReconcile(client: Client, storeCode: string): Promise<boolean> {
+  return triggerSchedule(client, orderReconcileScheduleId(storeCode));
 }

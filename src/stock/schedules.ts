@@ -1,9 +1,11 @@
 /**
  * The stock reconcile schedule of each store (`stock-reconcile-schedule:{store}`), created or brought
- * up to date with the store's `reconcileIntervalMinutes` at start-up. Overlapping runs are skipped:
- * a slow reconcile is never doubled.
+ * up to date with the store's `reconcileIntervalMinutes` at start-up, at install and when the setting
+ * changes. Overlapping runs are skipped: a slow reconcile is never doubled, also when an operator
+ * asks for one (`triggerStockReconcile`).
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { triggerSchedule } from '../temporal/trigger-schedule.js';
 import { stockReconcileScheduleId, stockReconcileWorkflowId, STOCK_RECONCILE_WORKFLOW_TYPE, type StockReconcileInput } from '../workflows/stock/contracts.js';
 
 export async function ensureStockReconcileSchedule(client: Client, taskQueue: string, storeCode: string, intervalMinutes: number): Promise<'created' | 'updated'> {
@@ -28,6 +30,11 @@ export async function ensureStockReconcileSchedule(client: Client, taskQueue: st
     await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec }));
     return 'updated';
   }
+}
+
+/** Starts a reconcile now through the store's schedule (skipped while one runs); false when the store has no schedule. */
+export function triggerStockReconcile(client: Client, storeCode: string): Promise<boolean> {
+  return triggerSchedule(client, stockReconcileScheduleId(storeCode));
 }
 
 /** Every active store's reconcile schedule, at its configured interval; failures are logged, not fatal. */

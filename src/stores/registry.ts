@@ -36,6 +36,8 @@ export interface StoreContext {
   settings: StoreSettings;
   jumpseller: JumpsellerClient;
   relbase: RelbaseClient;
+  /** False for an installed store whose relBase tokens are not set yet (its relBase client refuses every call). */
+  relbaseConnected: boolean;
 }
 
 export interface StoreRegistry {
@@ -127,7 +129,14 @@ export function createStoreRegistry(o: StoreRegistryOptions): StoreRegistry {
         : relbaseNotConnected(code);
       relbaseOAuthClients.set(rbKey, relbase);
     }
-    return { code, hooksToken: openSecret(oauth.secretsKeyring, row.hooks_token_sealed!, hooksTokenContext(code)), settings: readSettings(row.settings), jumpseller, relbase };
+    return {
+      code,
+      hooksToken: openSecret(oauth.secretsKeyring, row.hooks_token_sealed!, hooksTokenContext(code)),
+      settings: readSettings(row.settings),
+      jumpseller,
+      relbase,
+      relbaseConnected: creds.relbase !== null,
+    };
   }
 
   const isOAuthRow = (row: Store | undefined): row is Store =>
@@ -138,7 +147,7 @@ export function createStoreRegistry(o: StoreRegistryOptions): StoreRegistry {
       const creds = configured.get(code);
       const row = await findStore(o.db, code);
       if (!row || row.status !== 'active') return undefined;
-      if (creds) return { code, hooksToken: creds.hooksToken, settings: readSettings(row.settings), ...clientsFor(creds) };
+      if (creds) return { code, hooksToken: creds.hooksToken, settings: readSettings(row.settings), ...clientsFor(creds), relbaseConnected: true };
       return isOAuthRow(row) ? oauthContext(row, o.oauth!) : undefined;
     },
     async hooksToken(code) {

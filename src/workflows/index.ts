@@ -6,3 +6,4 @@ export { stockPushWorkflow } from './stock/push-workflow.js';
 export { stockReconcileWorkflow } from './stock/reconcile-workflow.js';
 export { orderReconcileWorkflow } from './order-reconcile/workflow.js';
 export { deliveryRetentionWorkflow } from './delivery-retention/workflow.js';
+export { installWorkflow } from './install/workflow.js';

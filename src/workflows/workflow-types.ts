@@ -12,6 +12,7 @@ export const STOCK_PUSH_WORKFLOW_TYPE = 'stockPushWorkflow';
 export const STOCK_RECONCILE_WORKFLOW_TYPE = 'stockReconcileWorkflow';
 export const ORDER_RECONCILE_WORKFLOW_TYPE = 'orderReconcileWorkflow';
 export const DELIVERY_RETENTION_WORKFLOW_TYPE = 'deliveryRetentionWorkflow';
+export const INSTALL_WORKFLOW_TYPE = 'installWorkflow';
 
 /** Every workflow type, one per export of index.ts. */
 export const WORKFLOW_TYPES = [
@@ -22,5 +23,6 @@ export const WORKFLOW_TYPES = [
   STOCK_RECONCILE_WORKFLOW_TYPE,
   ORDER_RECONCILE_WORKFLOW_TYPE,
   DELIVERY_RETENTION_WORKFLOW_TYPE,
+  INSTALL_WORKFLOW_TYPE,
 ] as const;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { keyringOf } from '../../src/crypto/keyring.js';
 import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import type { Hono } from 'hono';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +30,13 @@ import { parseApiTokens } from '../../src/security/api-tokens.js';
 import { ApiError } from '../../src/http/api-errors.js';
 import { createOAuthTokenManager, markNeedsReinstall, REJECTED_REFRESH_INTERVAL_MS, openCredentials, saveRelbaseCredentials } from '../../src/stores/oauth-tokens.js';
 import { createStoreRegistry, type StoreRegistry } from '../../src/stores/registry.js';
+import { createWorkers, type RunningWorkers } from '../../src/worker.js';
+import { catalogWorkflowId } from '../../src/workflows/catalog/contracts.js';
+import { orderReconcileScheduleId } from '../../src/workflows/order-reconcile/contracts.js';
+import { stockReconcileScheduleId } from '../../src/workflows/stock/contracts.js';
+import { testDataConverter } from '../support/encryption.js';
 import { freshDatabase, type FreshDatabase } from '../support/fresh-database.js';
+import { installQuietRuntime, workflowBundle } from '../support/stack.js';
 
 const PUBLIC_URL = 'http://service.test';
 const ADMIN_TOKEN = 'oauth-test-admin-Zq8vN2kLp4Xw';
@@ -40,6 +47,11 @@ let db: Db;
 let db2: Db;
 let database: FreshDatabase;
 let connection: Connection;
+let workerConnection: NativeConnection;
+/** Runs the install workflows this file's callbacks start, on its own queue. */
+let workers: RunningWorkers | undefined;
+let temporal: Client;
+let mainTaskQueue: string;
 let app: Hono;
 let registry: StoreRegistry;
 let storeCode: string;
@@ -77,30 +89,56 @@ beforeAll(async () => {
   await migrateToLatest(db);
   db2 = createDatabase(database.url, { maxConnections: 2 });
   connection = await Connection.connect({ address: inject('temporalAddress') });
+  temporal = new Client({ connection, dataConverter: testDataConverter });
+  mainTaskQueue = `main-${storeCode}`;
   registry = createStoreRegistry({ db, jumpsellerApiUrl: js.apiUrl, relbaseApiUrl: rb.apiUrl, configured: [], oauth: { secretsKeyring: key, tokens: tokens() } });
   const logger = createLogger('silent');
   app = createApp({
     db,
-    temporal: new Client({ connection }),
+    temporal,
     logger,
     metrics: createMetrics(),
     routes: [
-      installRoutes({ db, stores: registry, logger, oauth: oauthClient(), secretsKeyring: key, jumpsellerApiUrl: js.apiUrl, publicUrl: PUBLIC_URL }),
+      installRoutes({ db, stores: registry, temporal, mainTaskQueue, logger, oauth: oauthClient(), secretsKeyring: key, jumpsellerApiUrl: js.apiUrl, publicUrl: PUBLIC_URL }),
       adminRoutes({
         db,
-        temporal: new Client({ connection }),
+        temporal,
         stores: registry,
         logger,
         adminTokens: parseApiTokens({ ADMIN_TOKEN }).admin,
         secretsKeyring: key,
         publicUrl: PUBLIC_URL,
-        mainTaskQueue: 'unused',
+        mainTaskQueue,
       }),
     ],
   });
+  installQuietRuntime();
+  workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  workers = await createWorkers({
+    connection: workerConnection,
+    namespace: 'default',
+    dataConverter: testDataConverter,
+    workflowBundle: await workflowBundle(),
+    storeCodes: [storeCode],
+    mainTaskQueue,
+    activityDeps: { db, stores: registry, temporal, logger },
+  });
 });
 
+/** Removes the schedules the installs made, so no scheduled run calls Jumpseller behind the token tests' counts. */
+async function removeSchedules(): Promise<void> {
+  for (const id of [stockReconcileScheduleId(storeCode), orderReconcileScheduleId(storeCode)]) {
+    await temporal.schedule
+      .getHandle(id)
+      .delete()
+      .catch(() => undefined);
+  }
+}
+
 afterAll(async () => {
+  await removeSchedules().catch(() => undefined);
+  await workers?.shutdown();
+  await workerConnection?.close();
   await removeCommitFailure().catch(() => undefined);
   await js?.close();
   await rb?.close();
@@ -129,7 +167,15 @@ async function authorize(): Promise<URL> {
 interface CallbackBody {
   installed: boolean;
   store: string;
-  steps: { hooksCreated: string[]; fieldsCreated: string[]; shippingProductCreated: boolean } | null;
+  workflowId: string;
+  steps: {
+    hooksCreated: string[];
+    fieldsCreated: string[];
+    shippingProductCreated: boolean;
+    relbasePending: string | null;
+    catalogSync: string;
+    schedules: Record<string, string>;
+  } | null;
   pending: string | null;
 }
 
@@ -171,12 +217,21 @@ async function removeCommitFailure(): Promise<void> {
 }
 
 describe('installing the app', () => {
-  it('creates the hooks and checkout fields, keeps the tokens sealed, and says relBase is still to connect', async () => {
+  it('creates the hooks, checkout fields and schedules, keeps the tokens sealed, and says relBase is still to connect', async () => {
     const res = await callback(await authorize());
     expect(res.status).toBe(200);
     const body = (await res.json()) as CallbackBody;
-    expect(body).toMatchObject({ installed: true, store: storeCode, steps: null });
-    expect(body.pending).toMatch(/relBase credentials/);
+    expect(body).toMatchObject({ installed: true, store: storeCode, workflowId: `install:${storeCode}` });
+    expect(body.steps).toMatchObject({
+      shippingProductCreated: false,
+      catalogSync: 'after relBase is connected',
+      schedules: { stockReconcile: 'created', orderReconcile: 'created' },
+    });
+    expect([...body.steps!.hooksCreated].sort()).toEqual([...HOOK_EVENTS].sort());
+    expect(body.pending).toMatch(/no relBase tokens yet/);
+    expect(body.pending).toBe(body.steps!.relbasePending);
+    // The schedules exist from the install on, not from the next worker start.
+    expect((await temporal.schedule.getHandle(stockReconcileScheduleId(storeCode)).describe()).scheduleId).toBe(stockReconcileScheduleId(storeCode));
 
     const hooks = [...js.sim.state.hooks.values()];
     expect(hooks.map((h) => h.event).sort()).toEqual([...HOOK_EVENTS].sort());
@@ -194,14 +249,28 @@ describe('installing the app', () => {
     expect((row.settings as { checkoutFieldIds?: Record<string, string> }).checkoutFieldIds).toMatchObject({ rut: expect.any(String) as unknown });
   });
 
-  it('a second install adds no hook and no field; with relBase connected it finishes with the shipping product', async () => {
+  it('a second install adds no hook and no field; with relBase connected it finishes with the shipping product and starts the first catalog sync', async () => {
     await saveRelbaseCredentials(db, key, storeCode, { userToken: rb.simulator.userToken, companyToken: rb.simulator.companyToken });
     const hooksBefore = js.sim.state.hooks.size;
     const fieldsBefore = js.sim.state.checkoutCustomFields.size;
     const res = await callback(await authorize());
     const body = (await res.json()) as CallbackBody;
     expect(body.pending).toBeNull();
-    expect(body.steps).toEqual(expect.objectContaining({ hooksCreated: [], fieldsCreated: [], shippingProductCreated: true }));
+    expect(body.steps).toEqual(
+      expect.objectContaining({
+        hooksCreated: [],
+        fieldsCreated: [],
+        shippingProductCreated: true,
+        catalogSync: 'started',
+        schedules: { stockReconcile: 'updated', orderReconcile: 'updated' },
+      }),
+    );
+    expect(rb.simulator.products().filter((p) => p.code === 'ENVIO')).toHaveLength(1);
+    // The first catalog sync runs to its end; a third install neither makes another product nor starts another sync.
+    await temporal.workflow.getHandle(catalogWorkflowId(storeCode)).result();
+    const third = (await (await callback(await authorize())).json()) as CallbackBody;
+    expect(third.steps).toMatchObject({ shippingProductCreated: false, catalogSync: 'already ran' });
+    expect(rb.simulator.products().filter((p) => p.code === 'ENVIO')).toHaveLength(1);
     expect(js.sim.state.hooks.size).toBe(hooksBefore);
     expect(js.sim.state.checkoutCustomFields.size).toBe(fieldsBefore);
     // The re-install kept the relBase tokens.
@@ -232,11 +301,21 @@ describe('installing the app', () => {
   it('answers 503 naming what is missing when the app is not configured', async () => {
     const off = createApp({
       db,
-      temporal: new Client({ connection }),
+      temporal,
       logger: createLogger('silent'),
       metrics: createMetrics(),
       routes: [
-        installRoutes({ db, stores: registry, logger: createLogger('silent'), oauth: undefined, secretsKeyring: undefined, jumpsellerApiUrl: js.apiUrl, publicUrl: PUBLIC_URL }),
+        installRoutes({
+          db,
+          stores: registry,
+          temporal,
+          mainTaskQueue,
+          logger: createLogger('silent'),
+          oauth: undefined,
+          secretsKeyring: undefined,
+          jumpsellerApiUrl: js.apiUrl,
+          publicUrl: PUBLIC_URL,
+        }),
       ],
     });
     const res = await off.request('/install');
@@ -258,6 +337,8 @@ describe('installing with wrong app credentials', () => {
         installRoutes({
           db,
           stores: registry,
+          temporal,
+          mainTaskQueue,
           logger,
           oauth: oauthClient({ clientSecret: 'not-the-app-secret' }),
           secretsKeyring: key,
@@ -278,6 +359,7 @@ describe('installing with wrong app credentials', () => {
 });
 
 describe('access tokens', () => {
+  beforeAll(removeSchedules);
   it('are refreshed before they expire, and the refresh token that comes back is the one kept', async () => {
     const manager = tokens();
     const before = openCredentials(key, storeCode, (await storeRow()).credentials_sealed!);

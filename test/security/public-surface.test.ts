@@ -66,6 +66,8 @@ describe('install endpoints per client address', () => {
         installRoutes({
           db,
           stores: {} as StoreRegistry,
+          temporal,
+          mainTaskQueue: 'unused',
           logger,
           oauth: undefined, // the install answers 503 at once: what is counted is the limiter
           secretsKeyring: undefined,

@@ -15,7 +15,9 @@ import { createDatabase, type Db } from '../../src/db/database.js';
 import { upsertLink } from '../../src/db/product-links-repository.js';
 import type { RateLimiter } from '../../src/http/rate-limiter.js';
 import { ensureBasicStore, saveStoreSettings } from '../../src/db/stores-repository.js';
-import { installStore } from '../../src/install/install-store.js';
+import { seedInstalledStore } from './install-seed.js';
+import { orderReconcileScheduleId } from '../../src/workflows/order-reconcile/contracts.js';
+import { stockReconcileScheduleId } from '../../src/workflows/stock/contracts.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { closeServer } from '../../src/runtime/http-server.js';
 import { sandboxImageSources } from '../../src/runtime/sandbox-image-sources.js';
@@ -43,9 +45,9 @@ export function workflowBundle(): Promise<WorkflowBundle> {
 }
 
 let runtimeInstalled = false;
-function installQuietRuntime() {
+/** Keeps the Temporal SDK's own logs to errors (expected activity retries would fill the output); once per process. */
+export function installQuietRuntime() {
   if (runtimeInstalled) return;
-  // Activity retries are expected in these tests (injected faults): keep their warnings out of the output.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   runtimeInstalled = true;
 }
@@ -189,7 +191,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
 
   if (!options.skipInstall) {
     const store = await stores.get(storeCode);
-    await installStore(db, store!, apiUrl, logger);
+    await seedInstalledStore(db, store!, apiUrl, logger);
   }
 
   const stack: TestStack = {
@@ -264,6 +266,13 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
     async stop() {
       api.redispatcher.stop();
+      // Schedules an install made would go on starting runs on this stack's queue after it is gone.
+      for (const id of [stockReconcileScheduleId(storeCode), orderReconcileScheduleId(storeCode)]) {
+        await temporal.schedule
+          .getHandle(id)
+          .delete()
+          .catch(() => undefined);
+      }
       await workers.shutdown().catch(() => undefined);
       await closeServer(server, 2000);
       await js.close();

@@ -2,13 +2,17 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { saveStoreSettings } from '../../db/stores-repository.js';
-import { isApiError } from '../../http/api-errors.js';
-import { installStore } from '../../install/install-store.js';
+import { webhookUrl } from '../../install/install-plan.js';
+import { runInstall, startInstall } from '../../install/run-install.js';
+import { ensureStoreSchedules, SCHEDULE_SETTINGS } from '../../install/store-schedules.js';
 import { reactivateStore, saveRelbaseCredentials } from '../../stores/oauth-tokens.js';
 import { mergeSettings, readSettings } from '../../stores/settings.js';
 import { HttpError } from '../errors.js';
 import { messageOf, requireStoreRow, type AdminDeps } from './deps.js';
 import { badInput, jsonBody, parseInput, ZodError } from './validation.js';
+
+/** How long `POST …/install` waits for the install workflow's report before answering 202. */
+const INSTALL_WAIT_MS = 30_000;
 
 const RelbaseCredentialsInput = z.object({
   userToken: z.string().trim().min(8, 'must be the relBase user token (Authorization)'),
@@ -53,9 +57,19 @@ export function storeRoutes(deps: AdminDeps): Hono {
       throw err;
     }
     await saveStoreSettings(deps.db, row.code, next);
-    c.set('audit', { details: { changed: Object.keys(change as object) } });
-    deps.logger.info({ store: row.code, changed: Object.keys(change as object) }, 'store settings changed');
-    return c.json({ store: row.code, settings: next });
+    const changed = Object.keys(change as object);
+    c.set('audit', { details: { changed } });
+    deps.logger.info({ store: row.code, changed }, 'store settings changed');
+    // The schedules follow their interval settings at once (not at the next worker start).
+    if (!SCHEDULE_SETTINGS.some((k) => changed.includes(k))) return c.json({ store: row.code, settings: next });
+    let schedules: Awaited<ReturnType<typeof ensureStoreSchedules>> | string;
+    try {
+      schedules = await ensureStoreSchedules(deps.temporal, { storeCode: row.code, taskQueue: deps.mainTaskQueue, hookUrl: webhookUrl(deps.publicUrl), settings: next });
+    } catch (err) {
+      deps.logger.warn({ store: row.code, err: messageOf(err) }, 'could not update the schedules to the new settings');
+      schedules = `not updated: ${messageOf(err)}; run npm run ops -- install --store ${row.code} to bring them up to date`;
+    }
+    return c.json({ store: row.code, settings: next, schedules });
   });
 
   app.put('/stores/:code/relbase-credentials', async (c) => {
@@ -67,7 +81,19 @@ export function storeRoutes(deps: AdminDeps): Hono {
     if (!deps.secretsKeyring) throw new HttpError('unavailable', 'SECRETS_KEY is not set: relBase tokens cannot be stored encrypted');
     await saveRelbaseCredentials(deps.db, deps.secretsKeyring, row.code, input);
     deps.logger.info({ store: row.code }, 'relBase credentials set');
-    return c.json({ store: row.code, relbase: 'connected' });
+    // The install's relBase steps (shipping product, first catalog sync) waited for these tokens.
+    try {
+      const handle = await startInstall({ temporal: deps.temporal, taskQueue: deps.mainTaskQueue, storeCode: row.code, publicUrl: deps.publicUrl });
+      return c.json({ store: row.code, relbase: 'connected', install: handle.workflowId });
+    } catch (err) {
+      deps.logger.warn({ store: row.code, err: messageOf(err) }, 'could not start the install steps after the relBase tokens were set');
+      return c.json({
+        store: row.code,
+        relbase: 'connected',
+        install: null,
+        note: `the install steps did not start (${messageOf(err)}): run npm run ops -- install --store ${row.code}`,
+      });
+    }
   });
 
   /**
@@ -108,14 +134,25 @@ export function storeRoutes(deps: AdminDeps): Hono {
     const row = await requireStoreRow(deps.db, c.req.param('code'));
     if (row.status !== 'active')
       throw new HttpError('conflict', `store ${row.code} is ${row.status}${row.status_reason ? ` (${row.status_reason})` : ''}: install the app again first`);
-    const store = await deps.stores.get(row.code);
-    if (!store) throw new HttpError('conflict', `store ${row.code} has no usable credentials in this process`);
-    try {
-      const report = await installStore(deps.db, store, deps.publicUrl, deps.logger);
-      return c.json({ store: row.code, ...report });
-    } catch (err) {
-      if (isApiError(err)) throw new HttpError('unavailable', `install steps stopped: ${messageOf(err)}`);
-      throw err;
+    // An operator re-running the steps; the first catalog sync belongs to a merchant's first install.
+    const install = await runInstall({
+      temporal: deps.temporal,
+      taskQueue: deps.mainTaskQueue,
+      storeCode: row.code,
+      publicUrl: deps.publicUrl,
+      waitMs: INSTALL_WAIT_MS,
+      firstCatalogSync: false,
+    });
+    switch (install.state) {
+      case 'done':
+        return c.json({ store: row.code, workflowId: install.workflowId, state: 'done' as const, ...install.report });
+      case 'running':
+        return c.json(
+          { store: row.code, workflowId: install.workflowId, state: 'running' as const, message: 'the install steps are still running; ask again to see their report' },
+          202,
+        );
+      case 'failed':
+        throw new HttpError('unavailable', `install steps stopped: ${install.reason}`);
     }
   });
 

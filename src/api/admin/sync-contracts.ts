@@ -11,7 +11,7 @@ import {
   catalogWorkflowId,
   type CatalogSyncInput,
 } from '../../workflows/catalog/contracts.js';
-import { STOCK_RECONCILE_WORKFLOW_TYPE, stockReconcileWorkflowId, type StockReconcileInput } from '../../workflows/stock/contracts.js';
+import { STOCK_RECONCILE_WORKFLOW_TYPE, stockReconcileScheduleId, stockReconcileWorkflowId, type StockReconcileInput } from '../../workflows/stock/contracts.js';
 
 export const CATALOG_SYNC = {
   workflowType: CATALOG_WORKFLOW_TYPE,
@@ -25,5 +25,6 @@ export const CATALOG_SYNC = {
 export const STOCK_REFRESH = {
   workflowType: STOCK_RECONCILE_WORKFLOW_TYPE,
   workflowId: stockReconcileWorkflowId,
+  scheduleId: stockReconcileScheduleId,
   input: (storeCode: string): StockReconcileInput => ({ storeCode }),
 } as const;

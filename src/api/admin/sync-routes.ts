@@ -4,6 +4,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { Hono } from 'hono';
+import { triggerStockReconcile } from '../../stock/schedules.js';
 import { HttpError } from '../errors.js';
 import { messageOf, requireStoreRow, type AdminDeps } from './deps.js';
 import { CATALOG_SYNC, STOCK_REFRESH } from './sync-contracts.js';
@@ -125,6 +126,19 @@ export function syncRoutes(deps: AdminDeps): Hono {
 
   app.post('/stores/:code/stock/refresh', async (c) => {
     const row = await requireStoreRow(deps.db, c.req.param('code'));
+    // Through the store's schedule when it has one: a run already going is not doubled.
+    if (await triggerStockReconcile(deps.temporal, row.code)) {
+      deps.logger.info({ store: row.code }, 'stock refresh triggered');
+      return c.json(
+        {
+          store: row.code,
+          scheduleId: STOCK_REFRESH.scheduleId(row.code),
+          started: true,
+          message: 'a stock reconcile run was triggered (skipped if one is running); its report follows when it ends',
+        },
+        202,
+      );
+    }
     const workflowId = STOCK_REFRESH.workflowId(row.code);
     try {
       const handle = await deps.temporal.workflow.start(STOCK_REFRESH.workflowType, {

@@ -2,16 +2,17 @@
  * The Jumpseller app install: `/install` sends the merchant to Jumpseller's authorize page with the
  * scopes this service needs and a one-time `state`; `/oauth/callback` checks the state, exchanges the
  * code, reads the store's code and hooks token with the new token, stores the tokens and the hooks
- * token sealed (AES-256-GCM), and runs the install steps (webhooks, checkout fields, shipping product).
+ * token sealed (AES-256-GCM), and starts the install workflow (`install:{store}`: webhooks, checkout
+ * fields, shipping product, schedules, the first catalog sync), waiting a little for its report.
  * Answers a small HTML page, or JSON when asked for it (`Accept: application/json`). Both endpoints
  * are public, so each client address gets a small request budget (install/rate-limit.ts).
  */
+import type { Client } from '@temporalio/client';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { Keyring } from '../../crypto/keyring.js';
 import type { Db } from '../../db/database.js';
-import { isApiError } from '../../http/api-errors.js';
-import { installStore, type InstallReport } from '../../install/install-store.js';
+import { runInstall, type InstallOutcome } from '../../install/run-install.js';
 import { createJumpsellerClient } from '../../jumpseller/client.js';
 import { OAuthConfigurationError, OAuthRefusedError, type JumpsellerOAuthClient } from '../../jumpseller/oauth.js';
 import type { Logger } from '../../observability/logger.js';
@@ -24,6 +25,11 @@ import { perClientRateLimit } from './rate-limit.js';
 export interface InstallDeps {
   db: Db;
   stores: StoreRegistry;
+  /** Starts the install workflow on `mainTaskQueue`. */
+  temporal: Client;
+  mainTaskQueue: string;
+  /** How long the callback waits for the install's report before answering that it goes on (default 20 s). */
+  installWaitMs?: number;
   logger: Logger;
   /** Unset when JUMPSELLER_APP_CLIENT_ID/SECRET are missing: the install answers 503 saying so. */
   oauth: JumpsellerOAuthClient | undefined;
@@ -110,31 +116,40 @@ export function installRoutes(deps: InstallDeps): Hono {
     await saveInstalledStore(deps.db, keyring, { code: info.code, name: info.name, tokens, hooksToken: info.hooks_token });
     deps.logger.info({ store: info.code }, 'Jumpseller app installed');
 
-    let report: InstallReport | null = null;
-    let pendingStep: string | null = null;
-    const store = await deps.stores.get(info.code);
-    if (!store) {
-      pendingStep = 'the store is saved but this process cannot build its clients (is SECRETS_KEY the same everywhere?)';
-    } else {
-      try {
-        report = await installStore(deps.db, store, deps.publicUrl, deps.logger);
-      } catch (err) {
-        if (!isApiError(err)) throw err;
-        pendingStep = `${err.message}; then run \`npm run ops -- install --store ${info.code}\``;
-        deps.logger.warn({ store: info.code, err: err.message }, 'install steps stopped');
-      }
-    }
-    const body = { installed: true, store: info.code, name: info.name, steps: report, pending: pendingStep };
+    const install = await runInstall({
+      temporal: deps.temporal,
+      taskQueue: deps.mainTaskQueue,
+      storeCode: info.code,
+      publicUrl: deps.publicUrl,
+      waitMs: deps.installWaitMs ?? 20_000,
+    });
+    const report = install.state === 'done' ? install.report : null;
+    const pendingStep = pendingOf(install, info.code);
+    if (install.state !== 'done') deps.logger.warn({ store: info.code, install: install.state }, 'install steps not finished yet');
+    const body = { installed: true, store: info.code, name: info.name, workflowId: install.workflowId, steps: report, pending: pendingStep };
     if (wantsJson(c)) return c.json(body);
     return c.html(
       page(`Instalado en ${info.name}`, [
         `La integración con relBase quedó instalada en la tienda ${info.code}.`,
         report
           ? `Webhooks creados: ${report.hooksCreated.length}; campos de checkout creados: ${report.fieldsCreated.length}; producto de despacho ${report.shippingProductCreated ? 'creado' : 'ya existía'} en relBase.`
-          : `Falta un paso: ${pendingStep ?? ''}`,
+          : 'La instalación sigue en curso.',
+        ...(pendingStep ? [`Falta un paso: ${pendingStep}`] : []),
       ]),
     );
   });
 
   return app;
+}
+
+/** What is left to do after the install answered (or did not yet), in words for the merchant and the operator. */
+function pendingOf(install: InstallOutcome, storeCode: string): string | null {
+  switch (install.state) {
+    case 'done':
+      return install.report.relbasePending;
+    case 'running':
+      return `the install steps are still running (workflow ${install.workflowId}); \`npm run ops -- install --store ${storeCode}\` shows when they are done`;
+    case 'failed':
+      return `${install.reason}; then run \`npm run ops -- install --store ${storeCode}\``;
+  }
 }

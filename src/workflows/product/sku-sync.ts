@@ -228,6 +228,45 @@ export async function syncSkuBatch(storeCode: string, owner: string, work: reado
   return result;
 }
 
+/** What became of a relBase product no Jumpseller product holds (the shipping product). */
+export type CodeProductOutcome = { kind: 'found' | 'created'; relbaseProductId: number } | { kind: 'conflict'; ids: number[] };
+
+/**
+ * A relBase product under `product.code` that no Jumpseller product stands for (the shipping
+ * product the documents' shipping line names): found, or created once by the same intent →
+ * single create → look-again path as a SKU. Nothing is linked.
+ */
+export async function ensureRelbaseProductByCode(storeCode: string, owner: string, product: { code: string; name: string; price: number }): Promise<CodeProductOutcome> {
+  const lookup = await lookUpCode(storeCode, product.code, null);
+  if (lookup.kind === 'found') return { kind: 'found', relbaseProductId: lookup.entry.id };
+  if (lookup.kind === 'conflict') return lookup;
+  const item: SyncItem & { sku: string } = {
+    key: product.code,
+    sku: product.code,
+    label: `relBase product ${product.code}`,
+    name: product.name,
+    price: product.price,
+    jsProductId: '',
+    jsVariantId: null,
+    imageUrl: null,
+    fingerprint: '',
+  };
+  const claims = await claimIntents(storeCode, owner, [product.code]);
+  const claim = claims.claimed.get(product.code);
+  if (!claim) throw giveUp(claims.notClaimed.get(product.code) ?? `no create intent for ${product.code}`);
+  // Given up once settled or failed; one whose creates stay unconfirmed keeps its count, so the next look comes first.
+  const release = () => activitiesFor(storeCode).db.finishSkuSync({ storeCode, owner, links: [], release: [product.code] });
+  let made: { entry: RelbaseEntry; created: boolean };
+  try {
+    made = await createOnce(storeCode, owner, { item, link: undefined, lookup }, claim);
+  } catch (err) {
+    if (!isCancellation(err)) await release();
+    throw err;
+  }
+  await release();
+  return { kind: made.created ? 'created' : 'found', relbaseProductId: made.entry.id };
+}
+
 interface Claims {
   claimed: Map<string, Extract<IntentClaim, { state: 'claimed' }>>;
   /** SKU → why it could not be claimed (another sync kept its intent past every wait). */

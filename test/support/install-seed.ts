@@ -1,14 +1,15 @@
 /**
- * The install steps, idempotent: run them once or ten times, a store ends with exactly one hook per
- * event pointing at this service, the four checkout fields, and the shipping product in relBase.
- * Used at start-up in single-store mode, by the OAuth callback, and by `npm run ops -- install`.
+ * A test store as an install leaves it (one hook per event pointing at the stack, the four checkout
+ * fields, the shipping product in relBase), made directly through the clients so a stack is ready
+ * before any worker runs. The service itself installs with the install workflow
+ * (src/workflows/install/workflow.ts), which test/integration/install-workflow.test.ts covers.
  */
-import type { Db } from '../db/database.js';
-import { saveStoreSettings } from '../db/stores-repository.js';
-import { normalizeForMatching } from '../domain/text.js';
-import type { Logger } from '../observability/logger.js';
-import type { StoreContext } from '../stores/registry.js';
-import { CHECKOUT_FIELDS, missingHookEvents, SHIPPING_PRODUCT_NAME, webhookUrl } from './install-plan.js';
+import type { Db } from '../../src/db/database.js';
+import { saveStoreSettings } from '../../src/db/stores-repository.js';
+import { normalizeForMatching } from '../../src/domain/text.js';
+import type { Logger } from '../../src/observability/logger.js';
+import type { StoreContext } from '../../src/stores/registry.js';
+import { CHECKOUT_FIELDS, missingHookEvents, SHIPPING_PRODUCT_NAME, webhookUrl } from '../../src/install/install-plan.js';
 
 export interface InstallReport {
   hooksCreated: string[];
@@ -17,7 +18,7 @@ export interface InstallReport {
   shippingProductCreated: boolean;
 }
 
-export async function installStore(db: Db, store: StoreContext, publicUrl: string, logger: Logger): Promise<InstallReport> {
+export async function seedInstalledStore(db: Db, store: StoreContext, publicUrl: string, logger: Logger): Promise<InstallReport> {
   const hookUrl = webhookUrl(publicUrl);
   const report: InstallReport = { hooksCreated: [], fieldsCreated: [], checkoutFieldIds: {}, shippingProductCreated: false };
 
