@@ -28,7 +28,7 @@ import { startJumpsellerSimulator, type RunningJumpsellerSimulator } from '../..
 import { startRelbaseSimulator, type RunningRelbaseSimulator } from '../../src/sandbox/relbase/simulator.js';
 import { parseApiTokens } from '../../src/security/api-tokens.js';
 import { ApiError } from '../../src/http/api-errors.js';
-import { createOAuthTokenManager, markNeedsReinstall, REJECTED_REFRESH_INTERVAL_MS, openCredentials, saveRelbaseCredentials } from '../../src/stores/oauth-tokens.js';
+import { createOAuthTokenManager, markNeedsReinstall, REJECTED_REFRESH_INTERVAL_MS, openCredentials } from '../../src/stores/oauth-tokens.js';
 import { createStoreRegistry, type StoreRegistry } from '../../src/stores/registry.js';
 import { createWorkers, type RunningWorkers } from '../../src/worker.js';
 import { catalogWorkflowId } from '../../src/workflows/catalog/contracts.js';
@@ -249,30 +249,35 @@ describe('installing the app', () => {
     expect((row.settings as { checkoutFieldIds?: Record<string, string> }).checkoutFieldIds).toMatchObject({ rut: expect.any(String) as unknown });
   });
 
-  it('a second install adds no hook and no field; with relBase connected it finishes with the shipping product and starts the first catalog sync', async () => {
-    await saveRelbaseCredentials(db, key, storeCode, { userToken: rb.simulator.userToken, companyToken: rb.simulator.companyToken });
+  it('setting the relBase tokens finishes the install by itself (shipping product, first catalog sync); another install adds nothing', async () => {
     const hooksBefore = js.sim.state.hooks.size;
     const fieldsBefore = js.sim.state.checkoutCustomFields.size;
+    const put = await app.request(`/admin/stores/${storeCode}/relbase-credentials`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userToken: rb.simulator.userToken, companyToken: rb.simulator.companyToken }),
+    });
+    expect(put.status).toBe(200);
+    const { install } = (await put.json()) as { install: string };
+    expect(install).toBe(`install:${storeCode}`);
+    const report = (await temporal.workflow.getHandle(install).result()) as NonNullable<CallbackBody['steps']>;
+    expect(report).toMatchObject({ hooksCreated: [], fieldsCreated: [], shippingProductCreated: true, relbasePending: null, catalogSync: 'started' });
+    expect(rb.simulator.products().filter((p) => p.code === 'ENVIO')).toHaveLength(1);
+    // The first catalog sync runs to its end; a new install neither makes another product nor starts another sync.
+    await temporal.workflow.getHandle(catalogWorkflowId(storeCode)).result();
     const res = await callback(await authorize());
     const body = (await res.json()) as CallbackBody;
     expect(body.pending).toBeNull();
-    expect(body.steps).toEqual(
-      expect.objectContaining({
-        hooksCreated: [],
-        fieldsCreated: [],
-        shippingProductCreated: true,
-        catalogSync: 'started',
-        schedules: { stockReconcile: 'updated', orderReconcile: 'updated' },
-      }),
-    );
-    expect(rb.simulator.products().filter((p) => p.code === 'ENVIO')).toHaveLength(1);
-    // The first catalog sync runs to its end; a third install neither makes another product nor starts another sync.
-    await temporal.workflow.getHandle(catalogWorkflowId(storeCode)).result();
-    const third = (await (await callback(await authorize())).json()) as CallbackBody;
-    expect(third.steps).toMatchObject({ shippingProductCreated: false, catalogSync: 'already ran' });
-    expect(rb.simulator.products().filter((p) => p.code === 'ENVIO')).toHaveLength(1);
+    expect(body.steps).toMatchObject({
+      hooksCreated: [],
+      fieldsCreated: [],
+      shippingProductCreated: false,
+      catalogSync: 'already ran',
+      schedules: { stockReconcile: 'updated', orderReconcile: 'updated' },
+    });
     expect(js.sim.state.hooks.size).toBe(hooksBefore);
     expect(js.sim.state.checkoutCustomFields.size).toBe(fieldsBefore);
+    expect(rb.simulator.products().filter((p) => p.code === 'ENVIO')).toHaveLength(1);
     // The re-install kept the relBase tokens.
     expect(openCredentials(key, storeCode, (await storeRow()).credentials_sealed!).relbase).toEqual({ userToken: rb.simulator.userToken, companyToken: rb.simulator.companyToken });
   });
