@@ -27,8 +27,8 @@ import { resolveEncryptionKeyring } from './temporal/encryption-keys.js';
 import { devCodecEndpoint } from './api/codec/dev-endpoint.js';
 import { bundleWorkflowsInChild, createWorkers, installTemporalRuntime, serveNewStores } from './worker.js';
 
-/** How long start-up waits for each store's install report before logging that it goes on. */
-const INSTALL_LOG_WAIT_MS = 120_000;
+/** How long start-up waits for the stores' install reports before it goes on without them. */
+const INSTALL_WAIT_MS = 30_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -96,15 +96,17 @@ async function main(): Promise<void> {
     api.internalApp && config.internal.port !== undefined ? serve({ fetch: api.internalApp.fetch, port: config.internal.port, hostname: config.internal.host }) : undefined;
 
   if (config.installOnStart) {
-    // The install workflow of each store (idempotent); its report is logged when it ends, and start-up
-    // does not wait for it (it goes on while Jumpseller or relBase answer slowly).
-    for (const code of storeCodes) {
-      void runInstall({ temporal: services.temporal, taskQueue: MAIN_TASK_QUEUE, storeCode: code, publicUrl: config.publicUrl, waitMs: INSTALL_LOG_WAIT_MS }).then((install) => {
+    // Each store's install workflow (idempotent), before the banner says the service is ready: the
+    // webhooks must exist before a first order is paid. A store whose install takes longer than
+    // INSTALL_WAIT_MS (Jumpseller slow or down) goes on in Temporal, and start-up goes on without it.
+    await Promise.all(
+      storeCodes.map(async (code) => {
+        const install = await runInstall({ temporal: services.temporal, taskQueue: MAIN_TASK_QUEUE, storeCode: code, publicUrl: config.publicUrl, waitMs: INSTALL_WAIT_MS });
         if (install.state === 'done') logger.info({ store: code, workflowId: install.workflowId, ...install.report }, 'install steps done');
         else if (install.state === 'running') logger.warn({ store: code, workflowId: install.workflowId }, 'install steps still running; see the workflow in the Web UI');
         else logger.error({ store: code, workflowId: install.workflowId, reason: install.reason }, 'install steps failed; run `npm run ops -- install` once the cause is fixed');
-      });
-    }
+      }),
+    );
   }
 
   const lines = [
