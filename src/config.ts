@@ -75,6 +75,18 @@ const imageHosts = optionalString
   )
   .refine((hosts) => hosts.every((h) => IMAGE_HOST.test(h)), 'must be host names separated by commas (e.g. cdnx.jumpseller.com,*.example.cl), no scheme or path');
 
+/** `*` (every store) or Jumpseller store codes separated by commas; unset: none. */
+const storeAllowList = optionalString
+  .transform((v): '*' | string[] =>
+    v?.trim() === '*'
+      ? '*'
+      : (v ?? '')
+          .split(',')
+          .map((c) => c.trim().toLowerCase())
+          .filter((c) => c !== ''),
+  )
+  .refine((list) => list === '*' || list.every((c) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(c)), 'must be * or Jumpseller store codes separated by commas');
+
 /** Unset stays unset (TEMPORAL_TLS: decided by the other TLS variables). */
 const optionalFlag = optionalString
   .transform((v) => v?.toLowerCase())
@@ -136,6 +148,7 @@ const envSchema = z.object({
   INTERNAL_HOST: optionalString,
   TRUST_PROXY: booleanFlag(false),
   INSTALL_RATE_LIMIT_PER_MINUTE: wholeNumber(30, 1, 'requests per minute'),
+  INSTALL_AUTO_APPROVE_STORES: storeAllowList,
   // Strength and format are checked by parseApiTokens, which names the variable.
   ADMIN_TOKEN: optionalString,
   ADMIN_TOKENS: optionalString,
@@ -226,6 +239,8 @@ export interface Config {
   trustProxy: boolean;
   /** Per client address, for /install and /oauth/callback. */
   installRateLimitPerMinute: number;
+  /** Stores whose OAuth install is active at once (`*`: all); any other waits for an operator's approval. */
+  installAutoApprove: '*' | string[];
   /** Every bearer token the service accepts, as digests: operators' admin tokens and the stock-notice token. */
   apiTokens: { admin: ApiToken[]; stockNotices: ApiToken | undefined };
   /** What `npm run ops` sends: OPS_TOKEN, else ADMIN_TOKEN. */
@@ -343,6 +358,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     internal: { port: e.INTERNAL_PORT, host: e.INTERNAL_HOST ?? e.HOST },
     trustProxy: e.TRUST_PROXY,
     installRateLimitPerMinute: e.INSTALL_RATE_LIMIT_PER_MINUTE,
+    installAutoApprove: e.INSTALL_AUTO_APPROVE_STORES,
     apiTokens: { admin: tokens.admin, stockNotices: tokens.stockNotices },
     opsToken: e.OPS_TOKEN ?? e.ADMIN_TOKEN,
     auditLogRetentionDays: e.AUDIT_LOG_RETENTION_DAYS,

@@ -132,6 +132,7 @@ export function composeApi(services: Services, config: Config, logger: Logger, o
         secretsKeyring: config.secretsKeyring,
         jumpsellerApiUrl: config.jumpseller.apiUrl,
         publicUrl: config.publicUrl,
+        autoApprove: config.installAutoApprove,
         rateLimit: { perMinute: config.installRateLimitPerMinute, trustProxy: config.trustProxy, onLimited: () => metrics.rateLimited.inc({ route: 'install' }) },
         onConfigurationError: () => metrics.oauthConfigurationErrors.inc(),
       }),

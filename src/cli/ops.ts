@@ -33,7 +33,8 @@ export const USAGE = `usage: npm run ops -- <command> [options]
   deliveries [--status s1,s2]              stored webhooks to look at (default: unroutable, dead_letter)
   deliveries requeue [id ...]              put dead-lettered deliveries (all, or these) back in the queue
   settings [key=value ...]                 show or change store settings (values are JSON or text)
-  install                                  run the install steps again (webhooks, checkout fields, shipping product)
+  install                                  run the install steps again (webhooks, checkout fields, shipping product, schedules)
+  approve                                  approve an app install that waits (pending_approval), then install it
   relbase-credentials --user-token T --company-token C   connect an installed store to relBase
   reactivate                               active again after a mistaken needs-reinstall, and check Jumpseller
   audit [--limit N] [--actor NAME]         who did what and when (the admin audit log), newest first
@@ -468,12 +469,14 @@ async function commandStores(ctx: Ctx) {
   );
 }
 
-async function commandInstall(ctx: Ctx) {
+/** `install` (the steps again) and `approve` (an app install that waits, then its steps) answer alike. */
+async function commandInstall(ctx: Ctx, action: 'install' | 'approve') {
   const store = await resolveStore(ctx);
   const r = await ctx.api.send<
     | { state: 'done'; workflowId: string; hooksCreated: string[]; fieldsCreated: string[]; shippingProductCreated: boolean; relbasePending: string | null }
     | { state: 'running'; workflowId: string; message: string }
-  >('POST', `/admin/stores/${enc(store)}/install`);
+  >('POST', `/admin/stores/${enc(store)}/${action}`);
+  if (action === 'approve' && !ctx.values.json) ctx.out(`${store} approved\n`);
   if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
   if (r.state === 'running') return ctx.out(`install steps for ${store} are still running (${r.workflowId}); run the command again to see their report\n`);
   ctx.out(
@@ -582,7 +585,8 @@ export async function runOps(argv: string[], io: OpsIo): Promise<number> {
     stock: commandStock,
     deliveries: commandDeliveries,
     settings: commandSettings,
-    install: commandInstall,
+    install: (ctx: Ctx) => commandInstall(ctx, 'install'),
+    approve: (ctx: Ctx) => commandInstall(ctx, 'approve'),
     'relbase-credentials': commandRelbaseCredentials,
     reactivate: commandReactivate,
     audit: commandAudit,

@@ -17,7 +17,7 @@ export interface StoresTable {
   credentials_sealed: string | null;
   hooks_token_sealed: string | null;
   access_token_expires_at: Date | null;
-  /** 'active' | 'needs_reinstall' */
+  /** 'active' | 'needs_reinstall' | 'pending_approval' (an app install an operator has not approved yet) */
   status: string;
   status_reason: string | null;
   settings: JSONColumnType<Record<string, unknown>>;

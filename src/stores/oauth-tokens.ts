@@ -72,9 +72,15 @@ export interface InstalledStore {
  * Records an OAuth install: new tokens and hooks token, sealed; the store active again. A re-install
  * keeps the store's settings and its relBase credentials.
  */
-export async function saveInstalledStore(db: Db, keyring: Keyring, s: InstalledStore): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('stores').select(['credentials_sealed', 'auth_kind']).where('code', '=', s.code).forUpdate().executeTakeFirst();
+/**
+ * Saves an app install. A store approved before (active, or marked needs_reinstall) is active again;
+ * a new one, or one still waiting, is active only when `admitted` (INSTALL_AUTO_APPROVE_STORES), else
+ * it waits as `pending_approval`. Answers the store's status.
+ */
+export async function saveInstalledStore(db: Db, keyring: Keyring, s: InstalledStore, admitted: boolean): Promise<'active' | 'pending_approval'> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('stores').select(['credentials_sealed', 'auth_kind', 'status']).where('code', '=', s.code).forUpdate().executeTakeFirst();
+    const status = admitted || (existing !== undefined && existing.status !== 'pending_approval') ? 'active' : 'pending_approval';
     let relbase: SealedCredentials['relbase'] = null;
     if (existing?.credentials_sealed && existing.auth_kind === 'oauth') {
       try {
@@ -89,8 +95,8 @@ export async function saveInstalledStore(db: Db, keyring: Keyring, s: InstalledS
       credentials_sealed: sealCredentials(keyring, s.code, { jumpseller: { accessToken: s.tokens.accessToken, refreshToken: s.tokens.refreshToken }, relbase }),
       hooks_token_sealed: sealSecret(keyring, s.hooksToken, hooksTokenContext(s.code)),
       access_token_expires_at: s.tokens.expiresAt,
-      status: 'active',
-      status_reason: null,
+      status,
+      status_reason: status === 'pending_approval' ? 'installed through the Jumpseller app; waiting for an operator to approve it' : null,
       refresh_claim_owner: null,
       refresh_claim_expires_at: null,
       rejected_token_refreshed_at: null,
@@ -101,7 +107,19 @@ export async function saveInstalledStore(db: Db, keyring: Keyring, s: InstalledS
       .values({ code: s.code, ...values, settings: JSON.stringify({}) })
       .onConflict((oc) => oc.column('code').doUpdateSet(values))
       .execute();
+    return status;
   });
+}
+
+/** Approves an install that waits (`pending_approval` → active); false when the store was not waiting. */
+export async function approveStore(db: Db, code: string): Promise<boolean> {
+  const result = await db
+    .updateTable('stores')
+    .set({ status: 'active', status_reason: null, updated_at: new Date() })
+    .where('code', '=', code)
+    .where('status', '=', 'pending_approval')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 /** Sets an installed store's relBase tokens (the OAuth install only connects Jumpseller). */

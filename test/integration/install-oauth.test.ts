@@ -99,7 +99,18 @@ beforeAll(async () => {
     logger,
     metrics: createMetrics(),
     routes: [
-      installRoutes({ db, stores: registry, temporal, mainTaskQueue, logger, oauth: oauthClient(), secretsKeyring: key, jumpsellerApiUrl: js.apiUrl, publicUrl: PUBLIC_URL }),
+      installRoutes({
+        db,
+        stores: registry,
+        temporal,
+        mainTaskQueue,
+        logger,
+        oauth: oauthClient(),
+        secretsKeyring: key,
+        jumpsellerApiUrl: js.apiUrl,
+        publicUrl: PUBLIC_URL,
+        autoApprove: '*',
+      }),
       adminRoutes({
         db,
         temporal,
@@ -556,5 +567,53 @@ describe('reactivating a store', () => {
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/still refuses.*install the app again/);
     expect((await storeRow()).status).toBe('needs_reinstall');
+  });
+});
+
+describe('admission: an install nobody approved', () => {
+  it('waits as pending_approval with nothing made for it, until an operator approves it and it installs', async () => {
+    // A store this service has never seen, installed where INSTALL_AUTO_APPROVE_STORES does not name it.
+    await db.deleteFrom('stores').where('code', '=', storeCode).execute();
+    js.sim.state.hooks.clear();
+    const logger = createLogger('silent');
+    const strict = createApp({
+      db,
+      temporal,
+      logger,
+      metrics: createMetrics(),
+      routes: [
+        installRoutes({ db, stores: registry, temporal, mainTaskQueue, logger, oauth: oauthClient(), secretsKeyring: key, jumpsellerApiUrl: js.apiUrl, publicUrl: PUBLIC_URL }),
+      ],
+    });
+    const url = await authorize();
+    const res = await strict.request(`${url.pathname}${url.search}`, { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as CallbackBody & { approval: string };
+    expect(body).toMatchObject({ installed: true, store: storeCode, approval: 'pending', workflowId: null, steps: null });
+    expect(body.pending).toMatch(/must approve.*ops -- approve/);
+    expect(await storeRow()).toMatchObject({ status: 'pending_approval' });
+    expect(await registry.get(storeCode)).toBeUndefined();
+    expect(await registry.codes()).not.toContain(storeCode);
+    expect(js.sim.state.hooks.size).toBe(0);
+
+    const admin = (path: string) => app.request(`/admin/stores/${storeCode}/${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect((await admin('reactivate')).status).toBe(409);
+    expect((await admin('install')).status).toBe(409);
+    const approved = await admin('approve');
+    expect(approved.status).toBe(200);
+    const report = (await approved.json()) as NonNullable<CallbackBody['steps']> & { approved: boolean; state: string };
+    expect(report).toMatchObject({ approved: true, state: 'done', relbasePending: expect.stringMatching(/no relBase tokens yet/) as unknown });
+    expect([...report.hooksCreated].sort()).toEqual([...HOOK_EVENTS].sort());
+    expect(await storeRow()).toMatchObject({ status: 'active', status_reason: null });
+    expect(js.sim.state.hooks.size).toBe(HOOK_EVENTS.length);
+    expect((await admin('approve')).status).toBe(409);
+    const audit = await db
+      .selectFrom('admin_audit_log')
+      .selectAll()
+      .where('store_code', '=', storeCode)
+      .where('action', '=', 'POST /admin/stores/:code/approve')
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.outcome)).toEqual(['ok', 'refused']);
   });
 });

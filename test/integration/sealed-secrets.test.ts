@@ -38,12 +38,17 @@ function runCommand(command: string, args: string[], env: Record<string, string>
 }
 
 const install = (code: string, keyring = oldRing) =>
-  saveInstalledStore(db, keyring, {
-    code,
-    name: code,
-    tokens: { accessToken: `access-${code}`, refreshToken: `refresh-${code}`, expiresAt: new Date(Date.now() + 3600_000) },
-    hooksToken: `hooks-${code}`,
-  });
+  saveInstalledStore(
+    db,
+    keyring,
+    {
+      code,
+      name: code,
+      tokens: { accessToken: `access-${code}`, refreshToken: `refresh-${code}`, expiresAt: new Date(Date.now() + 3600_000) },
+      hooksToken: `hooks-${code}`,
+    },
+    true,
+  );
 const problemsOf = async (o: Parameters<typeof requireUsableSealedSecrets>[1]) => {
   try {
     await requireUsableSealedSecrets(db, o);

@@ -1,11 +1,11 @@
-/** Stores: their status (needs re-install and why, reactivate), settings, relBase tokens and the install steps. */
-import { Hono } from 'hono';
+/** Stores: their status (needs re-install and why, reactivate, approve an app install), settings, relBase tokens and the install steps. */
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { saveStoreSettings } from '../../db/stores-repository.js';
 import { webhookUrl } from '../../install/install-plan.js';
-import { runInstall, startInstall } from '../../install/run-install.js';
+import { runInstall, startInstall, type InstallOutcome } from '../../install/run-install.js';
 import { ensureStoreSchedules, SCHEDULE_SETTINGS } from '../../install/store-schedules.js';
-import { reactivateStore, saveRelbaseCredentials } from '../../stores/oauth-tokens.js';
+import { approveStore, reactivateStore, saveRelbaseCredentials } from '../../stores/oauth-tokens.js';
 import { mergeSettings, readSettings } from '../../stores/settings.js';
 import { HttpError } from '../errors.js';
 import { messageOf, requireStoreRow, type AdminDeps } from './deps.js';
@@ -103,6 +103,7 @@ export function storeRoutes(deps: AdminDeps): Hono {
    */
   app.post('/stores/:code/reactivate', async (c) => {
     const row = await requireStoreRow(deps.db, c.req.param('code'));
+    if (row.status === 'pending_approval') throw new HttpError('conflict', `store ${row.code} waits for approval, not reactivation: POST /admin/stores/${row.code}/approve`);
     const wasActive = row.status === 'active';
     if (!wasActive) await reactivateStore(deps.db, row.code);
     c.set('audit', { details: { previousStatus: row.status } });
@@ -133,28 +134,41 @@ export function storeRoutes(deps: AdminDeps): Hono {
   app.post('/stores/:code/install', async (c) => {
     const row = await requireStoreRow(deps.db, c.req.param('code'));
     if (row.status !== 'active')
-      throw new HttpError('conflict', `store ${row.code} is ${row.status}${row.status_reason ? ` (${row.status_reason})` : ''}: install the app again first`);
+      throw new HttpError(
+        'conflict',
+        `store ${row.code} is ${row.status}${row.status_reason ? ` (${row.status_reason})` : ''}: ${row.status === 'pending_approval' ? 'approve it' : 'install the app again'} first`,
+      );
     // An operator re-running the steps; the first catalog sync belongs to a merchant's first install.
-    const install = await runInstall({
-      temporal: deps.temporal,
-      taskQueue: deps.mainTaskQueue,
-      storeCode: row.code,
-      publicUrl: deps.publicUrl,
-      waitMs: INSTALL_WAIT_MS,
-      firstCatalogSync: false,
-    });
-    switch (install.state) {
-      case 'done':
-        return c.json({ store: row.code, workflowId: install.workflowId, state: 'done' as const, ...install.report });
-      case 'running':
-        return c.json(
-          { store: row.code, workflowId: install.workflowId, state: 'running' as const, message: 'the install steps are still running; ask again to see their report' },
-          202,
-        );
-      case 'failed':
-        throw new HttpError('unavailable', `install steps stopped: ${install.reason}`);
-    }
+    return answerInstall(c, row.code, await runInstallFor(row.code, false));
   });
 
+  /** Approves an app install that waits (INSTALL_AUTO_APPROVE_STORES did not name the store), then installs it. */
+  app.post('/stores/:code/approve', async (c) => {
+    const row = await requireStoreRow(deps.db, c.req.param('code'));
+    if (!(await approveStore(deps.db, row.code))) throw new HttpError('conflict', `store ${row.code} is ${row.status}: it has no install waiting for approval`);
+    c.set('audit', { details: { previousStatus: row.status } });
+    deps.logger.info({ store: row.code }, 'store approved');
+    return answerInstall(c, row.code, await runInstallFor(row.code, true), { approved: true });
+  });
+
+  function runInstallFor(storeCode: string, firstCatalogSync: boolean) {
+    return runInstall({ temporal: deps.temporal, taskQueue: deps.mainTaskQueue, storeCode, publicUrl: deps.publicUrl, waitMs: INSTALL_WAIT_MS, firstCatalogSync });
+  }
+
   return app;
+}
+
+/** The install's report (200), or that it still runs (202); a failed install is a 503 with its reason. */
+function answerInstall(c: Context, store: string, install: InstallOutcome, extra: Record<string, unknown> = {}) {
+  switch (install.state) {
+    case 'done':
+      return c.json({ store, ...extra, workflowId: install.workflowId, state: 'done' as const, ...install.report });
+    case 'running':
+      return c.json(
+        { store, ...extra, workflowId: install.workflowId, state: 'running' as const, message: 'the install steps are still running; ask again to see their report' },
+        202,
+      );
+    case 'failed':
+      throw new HttpError('unavailable', `install steps stopped: ${install.reason}`);
+  }
 }

@@ -30,6 +30,8 @@ export interface InstallDeps {
   mainTaskQueue: string;
   /** How long the callback waits for the install's report before answering that it goes on (default 20 s). */
   installWaitMs?: number;
+  /** Stores whose install is active at once (INSTALL_AUTO_APPROVE_STORES); others wait for an operator. Default: none. */
+  autoApprove?: '*' | readonly string[];
   logger: Logger;
   /** Unset when JUMPSELLER_APP_CLIENT_ID/SECRET are missing: the install answers 503 saying so. */
   oauth: JumpsellerOAuthClient | undefined;
@@ -113,8 +115,20 @@ export function installRoutes(deps: InstallDeps): Hono {
     if (taken.storeHint && taken.storeHint !== info.code) {
       deps.logger.warn({ asked: taken.storeHint, installed: info.code }, 'install started for one store and authorised on another; installing the authorised one');
     }
-    await saveInstalledStore(deps.db, keyring, { code: info.code, name: info.name, tokens, hooksToken: info.hooks_token });
-    deps.logger.info({ store: info.code }, 'Jumpseller app installed');
+    const admitted = deps.autoApprove === '*' || (deps.autoApprove ?? []).includes(info.code.toLowerCase());
+    const status = await saveInstalledStore(deps.db, keyring, { code: info.code, name: info.name, tokens, hooksToken: info.hooks_token }, admitted);
+    deps.logger.info({ store: info.code, status }, 'Jumpseller app installed');
+    if (status === 'pending_approval') {
+      // Nothing runs for a store nobody approved: no hooks, no schedules, no API calls.
+      const pending = `an operator must approve store ${info.code} before anything runs for it: npm run ops -- approve --store ${info.code}`;
+      if (wantsJson(c)) return c.json({ installed: true, store: info.code, name: info.name, approval: 'pending', workflowId: null, steps: null, pending });
+      return c.html(
+        page(`Instalación recibida: ${info.name}`, [
+          `La integración con relBase quedó registrada para la tienda ${info.code}.`,
+          'El operador del servicio debe aprobarla; después se crean los webhooks y los campos de checkout.',
+        ]),
+      );
+    }
 
     const install = await runInstall({
       temporal: deps.temporal,
@@ -126,7 +140,7 @@ export function installRoutes(deps: InstallDeps): Hono {
     const report = install.state === 'done' ? install.report : null;
     const pendingStep = pendingOf(install, info.code);
     if (install.state !== 'done') deps.logger.warn({ store: info.code, install: install.state }, 'install steps not finished yet');
-    const body = { installed: true, store: info.code, name: info.name, workflowId: install.workflowId, steps: report, pending: pendingStep };
+    const body = { installed: true, store: info.code, name: info.name, approval: 'approved', workflowId: install.workflowId, steps: report, pending: pendingStep };
     if (wantsJson(c)) return c.json(body);
     return c.html(
       page(`Instalado en ${info.name}`, [

@@ -43,6 +43,13 @@ describe('loadConfig', () => {
     expect(problemsOf({ LOG_FORMAT: 'xml' })).toEqual([expect.stringMatching(/^LOG_FORMAT: must be json or pretty/)]);
   });
 
+  it('takes INSTALL_AUTO_APPROVE_STORES as * or store codes; unset approves none', () => {
+    expect(loadConfig({}).installAutoApprove).toEqual([]);
+    expect(loadConfig({ INSTALL_AUTO_APPROVE_STORES: '*' }).installAutoApprove).toBe('*');
+    expect(loadConfig({ INSTALL_AUTO_APPROVE_STORES: 'Tienda-1, otra ' }).installAutoApprove).toEqual(['tienda-1', 'otra']);
+    expect(problemsOf({ INSTALL_AUTO_APPROVE_STORES: 'https://x.cl' })).toEqual([expect.stringMatching(/^INSTALL_AUTO_APPROVE_STORES: must be \* or Jumpseller store codes/)]);
+  });
+
   it('names PORT when it is not a number', () => {
     const problems = problemsOf({ PORT: 'abc' });
     expect(problems).toHaveLength(1);
