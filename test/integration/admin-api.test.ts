@@ -41,7 +41,8 @@ async function retryUpdates(orderId: number): Promise<number> {
  * task is running is buffered by the server and reaches the history when that task completes.
  */
 async function untilRetrySignals(orderId: number, n: number): Promise<number> {
-  const deadline = Date.now() + 10_000;
+  // A deadline, not a timed assertion: that task may wait for a busy worker.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const count = await retrySignals(orderId);
     if (count >= n || Date.now() > deadline) return count;
@@ -84,6 +85,10 @@ beforeAll(async () => {
     stack.waitForOrderState(orders.attention, 'needs_attention'),
     stack.waitForOrderState(orders.unpaid, 'awaiting_payment'),
   ]);
+  // The lists, the order view and "retry all pending" read the `orders` read model, which an activity
+  // writes after the state the query shows: wait for it too.
+  const readModel = [...orders.pending.map((id) => [id, 'pending_products'] as const), [orders.issued, 'issued'] as const, [orders.attention, 'needs_attention'] as const];
+  for (const [id, state] of readModel) expect(await stack.readModelState(id, state)).toBe(state);
 }, 180_000);
 
 afterAll(async () => {

@@ -57,7 +57,8 @@ async function lockHolders(key: string): Promise<number[]> {
   return r.rows.map((row) => row.pid);
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+/** Waits for `check` (a deadline, generous for a loaded machine; not a timed assertion). */
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -106,7 +107,8 @@ describe.skipIf(embedded)('the API lease (needs a real PostgreSQL: the embedded 
 
   it('a session cut while it waits to start serving does not serve on a lock it no longer holds', async () => {
     const key = `lease-test-${++keySeq}`;
-    const a = lease(600);
+    // A settle time long enough that the cut below lands inside it even on a loaded machine.
+    const a = lease(3000);
     const counts = serveCounting(a, key);
     // It holds the lock and is waiting out the settle time: cut the session now.
     await until('the lease to take the lock', async () => (await lockHolders(key)).length === 1);

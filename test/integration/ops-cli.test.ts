@@ -69,6 +69,15 @@ beforeAll(async () => {
     stack.waitForOrderState(ids.issued, 'issued'),
     stack.waitForOrderState(ids.attention, 'needs_attention'),
   ]);
+  // `orders`, `retry --all-pending` and the order view read the `orders` read model, which an
+  // activity writes after the state the query shows: wait for it too.
+  for (const [id, state] of [
+    [ids.pending, 'pending_products'],
+    [ids.issued, 'issued'],
+    [ids.attention, 'needs_attention'],
+  ] as const) {
+    expect(await stack.readModelState(id, state)).toBe(state);
+  }
 }, 180_000);
 
 afterAll(async () => {

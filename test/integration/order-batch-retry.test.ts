@@ -37,12 +37,10 @@ it('batch signal by query retries every pending order of the store and no other'
 
   const cli = findTemporalCli(process.env.TEMPORAL_CLI_PATH, process.env.PATH)!.path;
   const query = `OrderState="pending_products" AND StoreCode="${stack.storeCode}"`;
-  // Visibility is eventually consistent: wait until the query sees all three.
-  for (let i = 0; i < 100; i++) {
-    const { stdout } = await run(cli, ['workflow', 'count', '--address', inject('temporalAddress'), '--query', query]);
-    if (/Total:\s*3/.test(stdout)) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  // Visibility is eventually consistent: wait until the query sees all three (a batch sent before
+  // would miss an order, which would then never issue).
+  const count = async () => (await run(cli, ['workflow', 'count', '--address', inject('temporalAddress'), '--query', query])).stdout;
+  await expect.poll(count, { timeout: 60_000, interval: 200 }).toMatch(/Total:\s*3\b/);
   // The command of docs/operations.md, with the address of the test server.
   await run(cli, ['workflow', 'signal', '--address', inject('temporalAddress'), '--name', 'retry', '--query', query, '--reason', 'products synced by hand', '--yes']);
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderWorkflowId, productsSyncedSignal, retrySignal, type OrderStatus } from '../../src/workflows/order/contracts.js';
 import type { orderWorkflow } from '../../src/workflows/order/workflow.js';
 import { ORDER_WORKFLOW_TYPE } from '../../src/workflows/workflow-types.js';
+import { nudgeUntilContinuedAsNew } from '../support/runs.js';
 import { startStack, type TestStack } from '../support/stack.js';
 import { deliver, orderBody } from '../support/webhooks.js';
 
@@ -17,8 +18,10 @@ let stack: TestStack;
 let linked: number;
 
 beforeAll(async () => {
-  // No hooks: the test delivers each webhook itself, so relBase sees only what issuing asks.
-  stack = await startStack({ skipInstall: true });
+  // No hooks: the test delivers each webhook itself, so relBase sees only what issuing asks. And no
+  // look at an issued document's SII status within the file's run (by default one comes 5 minutes
+  // after issuing, which a slow run could reach while a later test counts relBase's traffic).
+  stack = await startStack({ skipInstall: true, settings: { siiStatusFirstCheckSeconds: 86_400 } });
   const js = stack.js.sim.createProduct({ name: 'Polera', price: 9990, sku: 'ISS-1', stock: 100_000 });
   const [rb] = stack.rb.simulator.seedProducts([
     { name: 'Polera', code: 'ISS-1', price: 9990 },
@@ -118,10 +121,16 @@ describe('an order paid after its run closed', () => {
       for await (const _ of stack.temporal.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` })) n++;
       return n;
     };
-    const before = await runs();
+    // Visibility lists a run some time after it started: wait until it shows both (the canceled one
+    // and the one that issued) before counting.
+    await expect.poll(runs, { timeout: 30_000 }).toBe(2);
+    const current = (await handle.describe()).runId;
     const late = await deliver(stack, { event: 'order_updated', body: orderBody(stack, o.id).replace('"Paid"', '"Paid" ') });
     expect(((await late.json()) as { outcome: string }).outcome).toBe('after_issue');
-    expect(await runs()).toBe(before);
+    // The latest run is still the one that issued (describe is not eventually consistent), and
+    // visibility lists no third.
+    expect((await handle.describe()).runId).toBe(current);
+    expect(await runs()).toBe(2);
     expect(documentsOf(o.id)).toHaveLength(1);
   });
 
@@ -187,14 +196,8 @@ describe('waiting orders', () => {
       args: [{ storeCode: stack.storeCode, orderId: String(o.id), continueAsNewAfterEvents: 60 }],
     });
     await stack.waitForOrderState(o.id, 'pending_products');
-    const firstRun = (await handle.describe()).runId;
-    let runId = firstRun;
-    for (let i = 0; i < 12 && runId === firstRun; i++) {
-      await handle.signal(retrySignal);
-      await new Promise((r) => setTimeout(r, 700));
-      runId = (await stack.temporal.workflow.getHandle(handle.workflowId).describe()).runId;
-    }
-    expect(runId).not.toBe(firstRun);
+    // Each retry is one more pass (a read, a plan, a product sync request) in the run's history.
+    await nudgeUntilContinuedAsNew(handle, () => handle.signal(retrySignal));
     return { orderId: o.id, js, rb: rb!, current: stack.temporal.workflow.getHandle(handle.workflowId) };
   }
 

@@ -3,7 +3,9 @@
  * negatives as 0, variants and simple products, unlimited variants, the switch, one way only, and
  * the reconcile that reads each SKU once and pushes only what changed.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productWorkflowId } from '../../src/workflows/product/contracts.js';
 import {
   STOCK_RECONCILE_WORKFLOW_TYPE,
   stockPushWorkflowId,
@@ -60,6 +62,31 @@ async function until<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, timeo
     if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(v)} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Delivers the webhooks Jumpseller has queued, then waits until no product sync of the store runs:
+ * whatever those deliveries make product sync write to relBase is written by then (a sync closes
+ * only after a pass that saw every change it was told of).
+ */
+async function productSyncsDone() {
+  await stack.js.sim.flushDeliveries();
+  const statusOf = (id: number) =>
+    stack.temporal.workflow
+      .getHandle(productWorkflowId(stack.storeCode, id))
+      .describe()
+      .then(
+        (d) => d.status.name,
+        (err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return 'NONE';
+          throw err;
+        },
+      );
+  await until(
+    () => Promise.all([...stack.js.sim.state.products.keys()].map(statusOf)),
+    (statuses) => !statuses.includes('RUNNING'),
+    60_000,
+  );
 }
 
 const pushStatus = (sku: string) => stack.temporal.workflow.getHandle(stockPushWorkflowId(stack.storeCode, sku)).query(stockPushStatusQuery);
@@ -141,26 +168,20 @@ describe('stock push', () => {
     const item = await linkedSku('STK-ONEWAY', { relbaseStock: 9 });
     // Earlier tests' product webhooks may still be syncing (a variant's relBase name gets its options):
     // start from a quiet relBase.
-    await stack.js.sim.flushDeliveries();
-    let writes = -1;
-    while (writes !== stack.rb.simulator.requests().writes) {
-      writes = stack.rb.simulator.requests().writes;
-      await new Promise((r) => setTimeout(r, 3000));
-    }
+    await productSyncsDone();
     const relbaseWrites = stack.rb.simulator.requests().writes;
     await notice({ store: stack.storeCode, skus: ['STK-ONEWAY'] });
     await until(
       () => item.shop().stock,
       (s) => s === 9,
     );
-    await stack.js.sim.flushDeliveries(); // product_updated for our own PUT reaches the service
-    await new Promise((r) => setTimeout(r, 3000)); // product sync's debounce and pass
+    // product_updated for our own PUT reaches the service, and the product sync it starts runs to its end.
+    await productSyncsDone();
     expect(stack.rb.simulator.requests().writes).toBe(relbaseWrites);
     // Stock typed by hand in Jumpseller stays in Jumpseller.
     const rbStockBefore = stack.rb.simulator.stockOf(item.rbId, warehouseId);
     stack.js.sim.updateProduct([...stack.js.sim.state.products.values()].find((p) => p.sku === 'STK-ONEWAY')!.id, { stock: 77 });
-    await stack.js.sim.flushDeliveries();
-    await new Promise((r) => setTimeout(r, 3000));
+    await productSyncsDone();
     expect(stack.rb.simulator.stockOf(item.rbId, warehouseId)).toBe(rbStockBefore);
   });
 

@@ -72,17 +72,25 @@ describe('create intents', () => {
 });
 
 describe('no database connection is held while relBase answers', () => {
-  /** Starts `create` against a relBase that answers after 2 s and times a query on the one-connection pool meanwhile. */
-  async function queryWhileCreating(pool: Db, create: () => Promise<unknown>): Promise<number> {
-    rb.simulator.setFaults({ latencyMs: 2_000 });
+  const posts = () => rb.simulator.requests().byRoute['POST /api/v1/productos'] ?? 0;
+
+  /**
+   * Starts `create` (of `sku`) against a relBase that holds every request for 3 s before handling it,
+   * waits until its POST has reached relBase, then runs a query on the one-connection pool: true when
+   * the query was answered while relBase still held the create, before it made the product (a create
+   * holding the connection across its call would keep the query queued until relBase had answered).
+   */
+  async function queryAnsweredWhileCreating(pool: Db, sku: string, create: () => Promise<unknown>): Promise<boolean> {
+    rb.simulator.setFaults({ latencyMs: 3_000 });
     try {
+      const postsBefore = posts();
       const creating = create();
-      await new Promise((r) => setTimeout(r, 500)); // the create is waiting for relBase now
-      const t = Date.now();
+      // Counted on arrival, before the latency: from here the create is waiting for relBase.
+      await expect.poll(posts, { timeout: 30_000, interval: 10 }).toBeGreaterThan(postsBefore);
       await sql`select 1`.execute(pool);
-      const waited = Date.now() - t;
+      const answeredFirst = !rb.simulator.products().some((p) => p.code === sku);
       await creating;
-      return waited;
+      return answeredFirst;
     } finally {
       rb.simulator.setFaults({ latencyMs: 0 });
     }
@@ -94,12 +102,13 @@ describe('no database connection is held while relBase answers', () => {
       const acts = createRelbaseProductActivities(depsWith(pool));
       await claimCreateIntents(pool, store, 'owner-1', ['POOL-1'], CREATE_INTENT_TTL_MS);
       let outcome: unknown;
-      const waited = await queryWhileCreating(
+      const answeredFirst = await queryAnsweredWhileCreating(
         pool,
+        'POOL-1',
         async () => (outcome = await acts.createRelbaseProductOnce({ storeCode: store, owner: 'owner-1', sku: 'POOL-1', name: 'Pool 1', price: 1000 })),
       );
       expect(outcome).toMatchObject({ kind: 'created' });
-      expect(waited).toBeLessThan(1_000);
+      expect(answeredFirst).toBe(true);
       expect(rb.simulator.products().filter((p) => p.code === 'POOL-1')).toHaveLength(1);
     } finally {
       await pool.destroy();
@@ -122,8 +131,8 @@ describe('no database connection is held while relBase answers', () => {
         imageUrl: null,
         fingerprint: 'x',
       };
-      const waited = await queryWhileCreating(pool, () => env.run(() => acts.createRelbaseProduct({ storeCode: store, item, lookFirst: false })));
-      expect(waited).toBeLessThan(1_000);
+      const answeredFirst = await queryAnsweredWhileCreating(pool, 'POOL-2', () => env.run(() => acts.createRelbaseProduct({ storeCode: store, item, lookFirst: false })));
+      expect(answeredFirst).toBe(true);
       expect(rb.simulator.products().filter((p) => p.code === 'POOL-2')).toHaveLength(1);
     } finally {
       await pool.destroy();

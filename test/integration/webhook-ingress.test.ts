@@ -240,12 +240,12 @@ describe('POST /webhooks/jumpseller', () => {
   });
 
   it('answers within its deadline when Temporal hangs, and leaves the delivery to the redispatcher', async () => {
+    // The dispatch never answers: an answer at all is the deadline's doing, and the stored error says
+    // which deadline it was (no wall-clock bound, which a loaded machine could break).
     const hanging: Dispatcher = { dispatch: () => new Promise<never>(() => undefined) };
     const id = nextOrderId++;
-    const started = Date.now();
     const res = await post(appWith(hanging, { policy: { deadlineMs: 300 } }), orderBody('paid', id));
     expect(res.status).toBe(202);
-    expect(Date.now() - started).toBeLessThan(5000);
     const [stored] = await storedRows(String(id));
     expect(stored).toMatchObject({ status: 'received', attempts: 0 });
     expect(stored!.last_error).toMatch(/did not answer within 300 ms/);

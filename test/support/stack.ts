@@ -113,8 +113,9 @@ export interface TestStack {
   waitForOrder(orderId: number | string, predicate: (s: OrderStatus) => boolean, timeoutMs?: number): Promise<OrderStatus>;
   waitForOrderState(orderId: number | string, state: OrderState, timeoutMs?: number): Promise<OrderStatus>;
   /**
-   * The `orders` read model's state once it is `wanted`, or the last seen after 30 s. The workflow's
-   * query changes first; the row follows when its `recordOrderState` activity has run.
+   * The `orders` read model's state once it is `wanted`, or the last seen after 60 s. The workflow's
+   * query changes first; the row follows when its `recordOrderState` activity has run (a worker of a
+   * loaded machine may take a while to pick that up: the bound is a deadline, not a timed assertion).
    */
   readModelState(orderId: number | string, wanted: string): Promise<string | undefined>;
   /** Stops the workers only (a crash or a deploy); `startWorkers` brings them back. */
@@ -251,8 +252,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
     async readModelState(orderId, wanted) {
       let state: string | undefined;
-      for (let i = 0; i < 300 && state !== wanted; i++) {
-        if (i > 0) await new Promise((r) => setTimeout(r, 100));
+      const deadline = Date.now() + 60_000;
+      for (let first = true; state !== wanted && (first || Date.now() < deadline); first = false) {
+        if (!first) await new Promise((r) => setTimeout(r, 100));
         const row = await db.selectFrom('orders').select('state').where('store_code', '=', storeCode).where('order_id', '=', String(orderId)).executeTakeFirst();
         state = row?.state;
       }

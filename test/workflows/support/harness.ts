@@ -16,6 +16,9 @@ import { JUMPSELLER_ACTIVITY_NAMES, RELBASE_ACTIVITY_NAMES } from '../../../src/
 import { jumpsellerQueue, relbaseQueue } from '../../../src/workflows/task-queues.js';
 import { testDataConverter } from '../../support/encryption.js';
 
+/** Shared with the integration tests. */
+export { waitIdle } from '../../support/runs.js';
+
 export interface WorkflowTestEnv {
   client: Client;
   nativeConnection: NativeConnection;
@@ -124,20 +127,6 @@ export async function runIdsOf(client: Client, workflowId: string): Promise<stri
     runId = first?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
   }
   return runs;
-}
-
-/**
- * Waits until a run has nothing in flight (no workflow task, no activity): what it does next can only
- * come from what the test sends it. Polls the server's description, within a bound.
- */
-export async function waitIdle(handle: WorkflowHandle, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { raw } = await handle.describe();
-    if (!raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 0) return;
-    if (Date.now() > deadline) throw new Error(`workflow ${handle.workflowId} still busy after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export interface Call {
