@@ -153,6 +153,12 @@ describe('the SII status of an issued document', () => {
     await nudgeUntilContinuedAsNew(handle, () => handle.signal(orderEventSignal, { event: 'order_updated', statusEnum: 'paid', deliveryId: `sii-${hints++}` }));
     const carried = await stack.waitForOrder(o.id, (x) => x.state === 'needs_attention');
     expect(carried).toMatchObject({ siiStatus: 'rejected', reason: rejected.reason, folio: rejected.folio });
+    // The new run started where the old one stood: never "issued" in between (the read model, the
+    // needs-attention list and retry would have believed it).
+    const rejectedAt = carried.history.findIndex((h) => h.state === 'needs_attention' && h.reason === rejected.reason);
+    expect(rejectedAt).toBeGreaterThanOrEqual(0);
+    expect(carried.history.slice(rejectedAt + 1).map((h) => h.state)).not.toContain('issued');
+    expect(await stack.readModelState(o.id, 'needs_attention')).toBe('needs_attention');
     const described = await stack.temporal.workflow.getHandle(handle.workflowId).describe();
     expect(described.searchAttributes).toMatchObject({ OrderState: ['needs_attention'], SiiStatus: ['rejected'] });
     expect(stack.rb.simulator.documents().filter((d) => d.label_value === `JS-${o.id}`)).toHaveLength(1);

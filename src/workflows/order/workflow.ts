@@ -108,6 +108,8 @@ const PATCH_SII_STATUS = 'order-sii-status-follow-up';
 const PATCH_RETURNS = 'order-returns';
 /** Marks the runs that turned the order's boleta into a factura (invoiceUpdate). */
 const PATCH_INVOICE = 'order-boleta-to-factura';
+/** A run continued as new after an SII rejection starts in needs_attention, not in issued for a moment. */
+const PATCH_SII_ATTENTION_CARRIED = 'order-sii-attention-carried';
 /** The most lines a return may have: a 61 holds at most 60 (chile-dte.md B5). */
 const RETURN_MAX_LINES = 60;
 /** The first look at the SII status in plans recorded before the store setting existed. */
@@ -326,12 +328,19 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       if (!patched(PATCH_CREDIT_ON_CANCEL)) return finish('issued', 'the document was issued by an earlier run of this order', issuedExtra(issued, null));
       // Started by a cancellation webhook (the dispatcher starts nothing else for an issued order),
       // or continued as new while listening for one.
-      await finish('issued', 'the document was issued by an earlier run of this order', issuedExtra(issued, null));
       const sii = carried?.sii ?? null;
-      if (sii) {
-        // Continued as new while following the SII status: show where it stood.
+      if (sii?.attention != null && patched(PATCH_SII_ATTENTION_CARRIED)) {
+        // Continued as new while the SII's rejection waits for an operator: it still does (never
+        // "issued" for a moment, which the read model, the lists and retry would believe).
         status.siiStatus = sii.status;
-        if (sii.attention !== null) await enter('needs_attention', sii.attention);
+        await finish('needs_attention', sii.attention, issuedExtra(issued, null));
+      } else {
+        await finish('issued', 'the document was issued by an earlier run of this order', issuedExtra(issued, null));
+        if (sii) {
+          // Continued as new while following the SII status: show where it stood.
+          status.siiStatus = sii.status;
+          if (sii.attention !== null) await enter('needs_attention', sii.attention);
+        }
       }
       return afterIssue(carried?.watchUntil ? Date.parse(carried.watchUntil) : null, !carried?.watchUntil, sii);
     }
