@@ -1,8 +1,10 @@
 /**
  * The CLI's side of the admin API: bearer token, JSON in and out, the API's error message on failure.
+ * Callers name the answer they expect with the admin API's own types (src/api/admin/schemas.ts).
  * Everything that comes back is made terminal-safe here, once (format.ts): answers carry customers'
  * checkout fields and other text the service does not control.
  */
+import type { ErrorEnvelope } from '../api/admin/schemas.js';
 import { terminalSafe, terminalSafeJson } from './format.js';
 
 /** A failed call, with the API's own message (the error envelope's `message`) when it sent one. */
@@ -43,7 +45,8 @@ export function createAdminClient(o: { baseUrl: string; token: string; fetch: ty
       // not JSON: described by status below
     }
     if (!res.ok) {
-      const message = (json as { error?: { message?: string } } | null)?.error?.message;
+      // Not always the envelope: a proxy or an older service may answer something else.
+      const message = (json as Partial<ErrorEnvelope> | null)?.error?.message;
       throw new AdminApiError(terminalSafe(`${res.status}: ${typeof message === 'string' ? message : text.slice(0, 200) || res.statusText}`), res.status);
     }
     return terminalSafeJson(json) as T;

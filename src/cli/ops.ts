@@ -9,6 +9,29 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
+import type {
+  AuditAnswer,
+  CatalogSyncCancelAnswer,
+  CatalogSyncReport,
+  CatalogSyncStartAnswer,
+  CatalogSyncStatus,
+  DeliveriesAnswer,
+  FacturaAnswer,
+  InstallAnswer,
+  OrderAnswer,
+  OrderReconcileAnswer,
+  OrderReconcileReport,
+  OrdersAnswer,
+  ReactivateAnswer,
+  RelbaseConnectedAnswer,
+  RequeueAnswer,
+  RetryPendingAnswer,
+  ReturnAnswer,
+  StockRefreshAnswer,
+  StoreSettingsAnswer,
+  StoresAnswer,
+  UpdateAnswer,
+} from '../api/admin/schemas.js';
 import { AdminApiError, createAdminClient, type AdminClient } from './admin-client.js';
 import { describe, progressBar, table } from './format.js';
 import { sha256 } from '../security/token-strength.js';
@@ -88,18 +111,9 @@ interface Ctx {
   io: OpsIo;
 }
 
-interface StoreRow {
-  code: string;
-  name: string | null;
-  authKind: string;
-  status: string;
-  statusReason: string | null;
-  accessTokenExpiresAt: string | null;
-}
-
 async function resolveStore(ctx: Ctx): Promise<string> {
   if (ctx.values.store) return ctx.values.store;
-  const { stores } = await ctx.api.get<{ stores: StoreRow[] }>('/admin/stores');
+  const { stores } = await ctx.api.get<StoresAnswer>('/admin/stores');
   if (stores.length === 1) return stores[0]!.code;
   if (stores.length === 0) throw new UsageError('no stores yet: install the app or configure a store first');
   throw new UsageError(`several stores (${stores.map((s) => s.code).join(', ')}): pass --store <code>`);
@@ -157,7 +171,7 @@ async function commandOrders(ctx: Ctx, positionals: string[]) {
   if (positionals[1] !== undefined) throw new UsageError(`orders takes --state, or "reconcile"; got "${positionals[1]}"`);
   const store = await resolveStore(ctx);
   const q = ctx.values.state ? `?state=${enc(ctx.values.state)}` : '';
-  const r = await ctx.api.get<{ orders: Record<string, unknown>[]; states: string[] }>(`/admin/stores/${enc(store)}/orders${q}`);
+  const r = await ctx.api.get<OrdersAnswer>(`/admin/stores/${enc(store)}/orders${q}`);
   if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
   ctx.out(`${r.orders.length} order(s) in ${store} that are ${r.states.join(' or ')}\n`);
   ctx.out(
@@ -171,26 +185,14 @@ async function commandOrders(ctx: Ctx, positionals: string[]) {
   );
 }
 
-interface OrderReconcileReport {
-  status: string;
-  workflowId: string;
-  startedAt: string;
-  finishedAt: string | null;
-  nextRunAt: string | null;
-  report: Record<string, unknown>;
-}
-
 async function commandOrderReconcile(ctx: Ctx, positionals: string[]) {
   const store = await resolveStore(ctx);
   const base = `/admin/stores/${enc(store)}/order-reconcile`;
   const print = (r: unknown, text: string) => ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : text);
   const sub = positionals[2];
   if (sub === undefined || sub === 'run') {
-    const r = await ctx.api.send<{ started: boolean; message?: string }>('POST', base);
-    return print(
-      r,
-      `${r.started ? 'paid-order reconcile started' : (r.message ?? 'already running')} for ${store}; its report: npm run ops -- orders reconcile report --store ${store}\n`,
-    );
+    const r = await ctx.api.send<OrderReconcileAnswer>('POST', base);
+    return print(r, `${r.started ? 'paid-order reconcile started' : r.message} for ${store}; its report: npm run ops -- orders reconcile report --store ${store}\n`);
   }
   if (sub !== 'report') throw new UsageError('orders reconcile takes nothing (run now) or "report"');
   const r = await ctx.api.get<OrderReconcileReport>(`${base}/report`);
@@ -214,7 +216,7 @@ async function commandDeliveries(ctx: Ctx, positionals: string[]) {
   if (positionals[1] === 'requeue') {
     const ids = positionals.slice(2);
     if (ids.some((id) => !/^\d+$/.test(id))) throw new UsageError('deliveries requeue takes delivery ids (digits), or none for every dead letter');
-    const r = await ctx.api.send<{ requeued: string[] }>('POST', `${base}/requeue`, ids.length ? { ids } : {});
+    const r = await ctx.api.send<RequeueAnswer>('POST', `${base}/requeue`, ids.length ? { ids } : {});
     return ctx.out(
       ctx.values.json
         ? JSON.stringify(r, null, 2) + '\n'
@@ -223,7 +225,7 @@ async function commandDeliveries(ctx: Ctx, positionals: string[]) {
   }
   if (positionals[1] !== undefined) throw new UsageError('deliveries takes --status, or "requeue [id ...]"');
   const q = ctx.values.status ? `?status=${enc(ctx.values.status)}` : '';
-  const r = await ctx.api.get<{ deliveries: Record<string, unknown>[]; statuses: string[] }>(`${base}${q}`);
+  const r = await ctx.api.get<DeliveriesAnswer>(`${base}${q}`);
   if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
   ctx.out(`${r.deliveries.length} deliver${r.deliveries.length === 1 ? 'y' : 'ies'} of ${store} that are ${r.statuses.join(' or ')}\n`);
   ctx.out(
@@ -242,28 +244,26 @@ async function commandDeliveries(ctx: Ctx, positionals: string[]) {
 async function commandOrder(ctx: Ctx, positionals: string[]) {
   const store = await resolveStore(ctx);
   const id = orderIdArg(positionals, 'order');
-  const r = await ctx.api.get<Record<string, unknown>>(`/admin/stores/${enc(store)}/orders/${id}`);
+  const r = await ctx.api.get<OrderAnswer>(`/admin/stores/${enc(store)}/orders/${id}`);
   if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
-  const state = r['state'] as Record<string, unknown> | null;
   ctx.out(`order ${id} of ${store}\n`);
-  if (state) {
-    const { history, ...rest } = state;
+  if (r.state) {
+    const { history, ...rest } = r.state;
     ctx.out(describe(rest, '  '));
-    if (Array.isArray(history) && history.length) {
+    if (history.length) {
       ctx.out('  history:\n');
       ctx.out(
-        table(history as Record<string, unknown>[], [
+        table(history, [
           { key: 'at', title: 'AT' },
           { key: 'state', title: 'STATE' },
           { key: 'reason', title: 'REASON', max: 100 },
         ]).replace(/^/gm, '    '),
       );
     }
-  } else ctx.out(`  (the workflow's state query did not answer: ${String(r['queryError'])})\n`);
-  ctx.out('workflow:\n' + describe(r['workflow'] ?? 'none', '  '));
-  ctx.out('read model:\n' + describe(r['readModel'] ?? 'none', '  '));
-  ctx.out('document:\n' + describe(r['document'] ?? 'none', '  '));
-  const creditNotes = (r['creditNotes'] ?? []) as Record<string, unknown>[];
+  } else ctx.out(`  (the workflow's state query did not answer: ${String(r.queryError)})\n`);
+  ctx.out('workflow:\n' + describe(r.workflow ?? 'none', '  '));
+  ctx.out('read model:\n' + describe(r.readModel ?? 'none', '  '));
+  ctx.out('document:\n' + describe(r.document ?? 'none', '  '));
   const columns = [
     { key: 'label', title: 'LABEL' },
     { key: 'reasonCode', title: 'CODREF' },
@@ -271,14 +271,14 @@ async function commandOrder(ctx: Ctx, positionals: string[]) {
     { key: 'folio', title: 'FOLIO' },
     { key: 'total', title: 'TOTAL' },
   ];
-  ctx.out('credit notes:\n' + table(creditNotes, columns).replace(/^/gm, '  '));
-  if (r['factura']) ctx.out('factura replacing the boleta:\n' + describe(r['factura'], '  '));
+  ctx.out('credit notes:\n' + table(r.creditNotes, columns).replace(/^/gm, '  '));
+  if (r.factura) ctx.out('factura replacing the boleta:\n' + describe(r.factura, '  '));
 }
 
 async function commandRetry(ctx: Ctx, positionals: string[]) {
   const store = await resolveStore(ctx);
   if (ctx.values['all-pending']) {
-    const r = await ctx.api.send<{ signalled: string[]; skipped: { orderId: string; reason: string }[] }>('POST', `/admin/stores/${enc(store)}/orders/retry-pending`);
+    const r = await ctx.api.send<RetryPendingAnswer>('POST', `/admin/stores/${enc(store)}/orders/retry-pending`);
     if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
     ctx.out(`retry sent to ${r.signalled.length} pending order(s) of ${store}${r.signalled.length ? `: ${r.signalled.join(', ')}` : ''}\n`);
     for (const s of r.skipped) ctx.out(`skipped ${s.orderId}: ${s.reason}\n`);
@@ -287,12 +287,6 @@ async function commandRetry(ctx: Ctx, positionals: string[]) {
   const id = orderIdArg(positionals, 'retry');
   const r = await ctx.api.send<UpdateAnswer>('POST', `/admin/stores/${enc(store)}/orders/${id}/retry`);
   ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : `retry: ${afterUpdate(r, id, store)}\n`);
-}
-
-/** The admin API's answer to retry and resolve: the order's state after it planned again. */
-interface UpdateAnswer {
-  state: { state: string; reason: string | null } | null;
-  note?: string;
 }
 
 function afterUpdate(r: UpdateAnswer, id: string, store: string): string {
@@ -315,13 +309,6 @@ async function commandResolve(ctx: Ctx, positionals: string[]) {
   ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : `resolve: ${afterUpdate(r, id, store)}\n`);
 }
 
-/** The admin API's answer to a return: the credit note, or that it was accepted and is still being issued. */
-interface ReturnAnswer {
-  creditNote: { label: string; folio: string | null; total: number | null } | null;
-  alreadyExisted?: boolean;
-  note?: string;
-}
-
 async function commandReturn(ctx: Ctx, positionals: string[]) {
   const store = await resolveStore(ctx);
   const id = orderIdArg(positionals, 'return');
@@ -336,19 +323,12 @@ async function commandReturn(ctx: Ctx, positionals: string[]) {
   });
   const r = await ctx.api.send<ReturnAnswer>('POST', `/admin/stores/${enc(store)}/orders/${id}/returns`, { returnId, lines });
   if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
-  if (!r.creditNote) return ctx.out(`return ${returnId} of order ${id}: ${r.note ?? 'accepted; run it again to see its credit note'}\n`);
+  if (!r.creditNote) return ctx.out(`return ${returnId} of order ${id}: ${r.note}\n`);
   const nc = r.creditNote;
   ctx.out(
     `return ${returnId} of order ${id}: credit note ${nc.label} folio ${nc.folio ?? '?'} for ${nc.total ?? '?'}` +
       (r.alreadyExisted ? ' (already issued: nothing new was made)\n' : '\n'),
   );
-}
-
-interface InvoiceAnswer {
-  creditNote: { label: string; folio: string | null; total: number | null } | null;
-  factura: { label: string; folio: string | null; total: number | null } | null;
-  alreadyExisted?: boolean;
-  note?: string;
 }
 
 async function commandFactura(ctx: Ctx, positionals: string[]) {
@@ -362,21 +342,13 @@ async function commandFactura(ctx: Ctx, positionals: string[]) {
     ...(v.commune !== undefined ? { commune: v.commune } : {}),
     ...(v.city !== undefined ? { city: v.city } : {}),
   };
-  const r = await ctx.api.send<InvoiceAnswer>('POST', `/admin/stores/${enc(store)}/orders/${id}/factura`, body);
+  const r = await ctx.api.send<FacturaAnswer>('POST', `/admin/stores/${enc(store)}/orders/${id}/factura`, body);
   if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
-  if (!r.creditNote || !r.factura) return ctx.out(`factura for order ${id}: ${r.note ?? 'accepted; run it again to see both folios'}\n`);
+  if (!r.creditNote) return ctx.out(`factura for order ${id}: ${r.note}\n`);
   ctx.out(
     `order ${id}: boleta annulled by credit note ${r.creditNote.label} folio ${r.creditNote.folio ?? '?'}, factura ${r.factura.label} folio ${r.factura.folio ?? '?'} for ${r.factura.total ?? '?'}` +
       (r.alreadyExisted ? ' (already issued: nothing new was made)\n' : '\n'),
   );
-}
-
-interface SyncStatus {
-  status: string;
-  workflowId: string;
-  progress: unknown;
-  syncProgress: unknown;
-  queryError: string | null;
 }
 
 async function commandCatalog(ctx: Ctx, positionals: string[]) {
@@ -386,22 +358,22 @@ async function commandCatalog(ctx: Ctx, positionals: string[]) {
   const print = (r: unknown, text: string) => ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : text);
   switch (sub) {
     case 'start': {
-      const r = await ctx.api.send<{ workflowId: string; started: boolean }>('POST', base);
+      const r = await ctx.api.send<CatalogSyncStartAnswer>('POST', base);
       const what = r.started ? 'catalog sync started' : 'a catalog sync is already running';
       return print(r, `${what} for ${store} (${r.workflowId}); follow it with: npm run ops -- catalog watch --store ${store}\n`);
     }
     case 'cancel': {
-      const r = await ctx.api.send('POST', `${base}/cancel`);
+      const r = await ctx.api.send<CatalogSyncCancelAnswer>('POST', `${base}/cancel`);
       return print(r, `cancel sent to the catalog sync of ${store}\n`);
     }
     case 'status': {
-      const r = await ctx.api.get<SyncStatus>(base);
+      const r = await ctx.api.get<CatalogSyncStatus>(base);
       return print(r, `${r.workflowId}: ${r.status} ${progressLine(r)}\n${r.progress ? describe(r.progress, '  ') : ''}`);
     }
     case 'watch':
       return watchCatalog(ctx, store, base);
     case 'report': {
-      const r = await ctx.api.get<{ status: string; workflowId: string; startedAt: string; finishedAt: string | null; report: unknown }>(`${base}/report`);
+      const r = await ctx.api.get<CatalogSyncReport>(`${base}/report`);
       return print(
         r,
         `catalog sync ${r.workflowId}: ${r.status} (started ${r.startedAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ''})\n${describe(r.report ?? 'no report', '  ')}`,
@@ -420,7 +392,7 @@ async function watchCatalog(ctx: Ctx, store: string, base: string) {
   const tty = Boolean(ctx.io.stdout.isTTY);
   let last = '';
   for (;;) {
-    const r = await ctx.api.get<SyncStatus>(base);
+    const r = await ctx.api.get<CatalogSyncStatus>(base);
     const p = readProgress(r);
     const line = r.status === 'RUNNING' ? progressLine(r) : `${r.status.toLowerCase()}${p ? ` ${progressBar(p.done, p.total)}` : ''}`;
     if (tty) ctx.out(`\r${line}\x1b[K`);
@@ -431,7 +403,7 @@ async function watchCatalog(ctx: Ctx, store: string, base: string) {
   }
   if (tty) ctx.out('\n');
   try {
-    const report = await ctx.api.get<{ status: string; report: unknown }>(`${base}/report`);
+    const report = await ctx.api.get<CatalogSyncReport>(`${base}/report`);
     ctx.out(`catalog sync of ${store} ended: ${report.status}\n${describe(report.report ?? 'no report', '  ')}`);
   } catch (err) {
     if (!(err instanceof AdminApiError)) throw err;
@@ -442,24 +414,24 @@ async function watchCatalog(ctx: Ctx, store: string, base: string) {
 async function commandStock(ctx: Ctx, positionals: string[]) {
   if (positionals[1] !== 'refresh') throw new UsageError('stock needs: refresh');
   const store = await resolveStore(ctx);
-  const r = await ctx.api.send<{ workflowId?: string; scheduleId?: string; started: boolean; message?: string }>('POST', `/admin/stores/${enc(store)}/stock/refresh`);
-  const what = r.workflowId ?? r.scheduleId ?? '';
-  ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : r.started ? `stock refresh started for ${store} (${what})\n` : `${r.message ?? 'already running'} (${what})\n`);
+  const r = await ctx.api.send<StockRefreshAnswer>('POST', `/admin/stores/${enc(store)}/stock/refresh`);
+  const what = 'scheduleId' in r ? r.scheduleId : r.workflowId;
+  ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : r.started ? `stock refresh started for ${store} (${what})\n` : `${r.message} (${what})\n`);
 }
 
 async function commandSettings(ctx: Ctx, positionals: string[]) {
   const store = await resolveStore(ctx);
   const pairs = positionals.slice(1);
   const path = `/admin/stores/${enc(store)}/settings`;
-  const r = pairs.length ? await ctx.api.send<{ settings: unknown }>('PATCH', path, Object.fromEntries(pairs.map(parseSetting))) : await ctx.api.get<{ settings: unknown }>(path);
+  const r = pairs.length ? await ctx.api.send<StoreSettingsAnswer>('PATCH', path, Object.fromEntries(pairs.map(parseSetting))) : await ctx.api.get<StoreSettingsAnswer>(path);
   ctx.out(ctx.values.json ? JSON.stringify(r, null, 2) + '\n' : `${pairs.length ? 'settings changed' : 'settings'} of ${store}:\n${describe(r.settings, '  ')}`);
 }
 
 async function commandStores(ctx: Ctx) {
-  const r = await ctx.api.get<{ stores: StoreRow[] }>('/admin/stores');
+  const r = await ctx.api.get<StoresAnswer>('/admin/stores');
   if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
   ctx.out(
-    table(r.stores as unknown as Record<string, unknown>[], [
+    table(r.stores, [
       { key: 'code', title: 'STORE' },
       { key: 'authKind', title: 'AUTH' },
       { key: 'status', title: 'STATUS' },
@@ -472,12 +444,9 @@ async function commandStores(ctx: Ctx) {
 /** `install` (the steps again) and `approve` (an app install that waits, then its steps) answer alike. */
 async function commandInstall(ctx: Ctx, action: 'install' | 'approve') {
   const store = await resolveStore(ctx);
-  const r = await ctx.api.send<
-    | { state: 'done'; workflowId: string; hooksCreated: string[]; fieldsCreated: string[]; shippingProductCreated: boolean; relbasePending: string | null }
-    | { state: 'running'; workflowId: string; message: string }
-  >('POST', `/admin/stores/${enc(store)}/${action}`);
-  if (action === 'approve' && !ctx.values.json) ctx.out(`${store} approved\n`);
+  const r = await ctx.api.send<InstallAnswer>('POST', `/admin/stores/${enc(store)}/${action}`);
   if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
+  if (r.approved) ctx.out(`${store} approved\n`);
   if (r.state === 'running') return ctx.out(`install steps for ${store} are still running (${r.workflowId}); run the command again to see their report\n`);
   ctx.out(
     `install steps done for ${store}: ${r.hooksCreated.length} webhook(s) created${r.hooksCreated.length ? ` (${r.hooksCreated.join(', ')})` : ''}, ` +
@@ -492,7 +461,7 @@ async function commandRelbaseCredentials(ctx: Ctx) {
   const userToken = ctx.values['user-token'];
   const companyToken = ctx.values['company-token'];
   if (!userToken || !companyToken) throw new UsageError('relbase-credentials needs --user-token and --company-token');
-  const r = await ctx.api.send<{ install: string | null; note?: string }>('PUT', `/admin/stores/${enc(store)}/relbase-credentials`, { userToken, companyToken });
+  const r = await ctx.api.send<RelbaseConnectedAnswer>('PUT', `/admin/stores/${enc(store)}/relbase-credentials`, { userToken, companyToken });
   ctx.out(
     r.install
       ? `relBase connected for ${store}; the install steps finish by themselves (${r.install})\n`
@@ -502,7 +471,7 @@ async function commandRelbaseCredentials(ctx: Ctx) {
 
 async function commandReactivate(ctx: Ctx) {
   const store = await resolveStore(ctx);
-  const r = await ctx.api.send<{ reactivated: boolean; jumpseller: string }>('POST', `/admin/stores/${enc(store)}/reactivate`);
+  const r = await ctx.api.send<ReactivateAnswer>('POST', `/admin/stores/${enc(store)}/reactivate`);
   if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
   ctx.out(`${store} is active${r.reactivated ? ' again' : ' (it already was)'}; Jumpseller: ${r.jumpseller}\n`);
 }
@@ -511,7 +480,7 @@ async function commandAudit(ctx: Ctx) {
   const limit = ctx.values.limit ?? '50';
   if (!/^\d+$/.test(limit)) throw new UsageError('--limit is a number of entries');
   const q = new URLSearchParams({ limit, ...(ctx.values.store ? { store: ctx.values.store } : {}), ...(ctx.values.actor ? { actor: ctx.values.actor } : {}) });
-  const r = await ctx.api.get<{ entries: Record<string, unknown>[] }>(`/admin/audit?${q.toString()}`);
+  const r = await ctx.api.get<AuditAnswer>(`/admin/audit?${q.toString()}`);
   if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
   ctx.out(
     table(r.entries, [

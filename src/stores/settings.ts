@@ -82,9 +82,12 @@ export function readSettings(raw: unknown): StoreSettings {
   return storeSettingsSchema.parse(raw ?? {});
 }
 
+/** A change of settings: any of them, nothing else. */
+export const storeSettingsChangeSchema = storeSettingsSchema.partial().strict();
+
 /** Validates a partial change against the current settings; throws ZodError with field paths. */
 export function mergeSettings(current: StoreSettings, change: unknown): StoreSettings {
-  const partial = storeSettingsSchema.partial().strict().parse(change);
+  const partial = storeSettingsChangeSchema.parse(change);
   // zod 4 still fills defaults in for keys a partial schema did not get: keep only the keys given,
   // or a change of one setting would reset every other to its default.
   const given = Object.fromEntries(Object.entries(partial).filter(([k]) => Object.hasOwn(change as object, k)));

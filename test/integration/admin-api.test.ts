@@ -1,12 +1,13 @@
 /**
  * The admin API over the whole service: bearer token, readable 400s, settings, the pending and
  * needs-attention lists, one order's full state, retry one or all pending (exactly the pending ones),
- * resolve.
+ * resolve; its answers match the OpenAPI document it serves.
  */
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderWorkflowId } from '../../src/workflows/order/contracts.js';
 import { productSyncStatusQuery, productWorkflowId } from '../../src/workflows/product/contracts.js';
+import { answerChecker, type OpenApiDoc } from '../support/admin-openapi.js';
 import { startStack, type TestStack } from '../support/stack.js';
 import { ADMIN_TOKEN, adminApp } from './admin-support.js';
 
@@ -142,15 +143,34 @@ describe('stores and settings', () => {
     const unknown = await send('PATCH', `/admin/stores/${stack.storeCode}/settings`, { colour: 'red' });
     expect(unknown.status).toBe(400);
     expect((await errorOf(unknown)).message).toMatch(/colour/);
-    expect((await send('PATCH', `/admin/stores/${stack.storeCode}/settings`, '{not json')).status).toBe(400);
+    const notJson = await send('PATCH', `/admin/stores/${stack.storeCode}/settings`, '{not json');
+    expect(notJson.status).toBe(400);
+    expect((await errorOf(notJson)).message).toBe('the body is not valid JSON');
     const read = (await (await get(`/admin/stores/${stack.storeCode}/settings`)).json()) as { settings: Record<string, unknown> };
     expect(read.settings['defaultDocument']).toBe(39);
   });
 
-  it('answers 404 for an unknown store', async () => {
+  it('answers 404 for an unknown store, before looking at the rest of the request', async () => {
     const res = await get('/admin/stores/no-such-store/settings');
     expect(res.status).toBe(404);
     expect((await errorOf(res)).message).toMatch(/no-such-store/);
+    expect((await get('/admin/stores/no-such-store/orders/abc')).status).toBe(404);
+    expect((await send('PATCH', '/admin/stores/no-such-store/settings', '{not json')).status).toBe(404);
+  });
+
+  it('reads a JSON body whatever its Content-Type says, and an empty body as {}', async () => {
+    const path = `/admin/stores/${stack.storeCode}/settings`;
+    const plain = await app.request(path, { method: 'PATCH', headers: { ...auth, 'content-type': 'text/plain' }, body: JSON.stringify({ stockDebounceMs: 2500 }) });
+    expect(plain.status).toBe(200);
+    expect(((await plain.json()) as { settings: { stockDebounceMs: number } }).settings.stockDebounceMs).toBe(2500);
+    // Bytes: a string body would get text/plain from Request itself.
+    const unlabelled = new Request(`http://localhost${path}`, { method: 'PATCH', headers: auth, body: new TextEncoder().encode(JSON.stringify({ stockDebounceMs: 2000 })) });
+    expect(unlabelled.headers.get('content-type')).toBeNull();
+    const none = await app.request(unlabelled);
+    expect(none.status).toBe(200);
+    expect(((await none.json()) as { settings: { stockDebounceMs: number } }).settings.stockDebounceMs).toBe(2000);
+    const empty = await send('PATCH', path, '');
+    expect(empty.status).toBe(200);
   });
 });
 
@@ -169,7 +189,10 @@ describe('orders', () => {
     expect(onlyAttention.orders.map((o) => o.orderId)).toEqual([String(orders.attention)]);
     const bad = await get(`/admin/stores/${stack.storeCode}/orders?state=waiting`);
     expect(bad.status).toBe(400);
-    expect((await errorOf(bad)).message).toMatch(/state/);
+    expect((await errorOf(bad)).message).toMatch(/^invalid state: 0: must be one or more of checking, /);
+    // A state given twice counts once, by its first value.
+    const twice = (await (await get(`/admin/stores/${stack.storeCode}/orders?state=needs_attention&state=waiting`)).json()) as { states: string[] };
+    expect(twice.states).toEqual(['needs_attention']);
   });
 
   it('shows one order from its workflow query, the read model and the document', async () => {
@@ -189,7 +212,12 @@ describe('orders', () => {
     expect(body.workflow.memo.summary).toMatch(/^issued/);
 
     expect((await get(`/admin/stores/${stack.storeCode}/orders/999999999`)).status).toBe(404);
-    expect((await get(`/admin/stores/${stack.storeCode}/orders/abc`)).status).toBe(400);
+    const notAnId = await get(`/admin/stores/${stack.storeCode}/orders/abc`);
+    expect(notAnId.status).toBe(400);
+    expect(await errorOf(notAnId)).toMatchObject({
+      message: 'invalid order id: (body): must be a Jumpseller order id (digits)',
+      details: { issues: [{ path: '(body)', message: 'must be a Jumpseller order id (digits)' }] },
+    });
   });
 
   it('"retry all pending" signals exactly the pending orders and no others', async () => {
@@ -238,7 +266,10 @@ describe('orders', () => {
     expect(badRut.status).toBe(400);
     const e = await errorOf(badRut);
     expect(e.details!.issues.map((i) => i.path)).toEqual(['receiver.rut']);
-    expect((await send('POST', path, {})).status).toBe(400);
+    expect(e.message).toMatch(/^invalid body: receiver\.rut: /);
+    const empty = await send('POST', path, {});
+    expect(empty.status).toBe(400);
+    expect((await errorOf(empty)).message).toBe('invalid body: (body): give receiver (rut, razonSocial, giro) or documentType, or both');
     expect((await send('POST', path, { documentType: 'invoice' })).status).toBe(400);
 
     const ok = await send('POST', path, { receiver: { rut: '76.192.083-9', razonSocial: 'Comercial Ejemplo SpA', giro: 'Venta al por menor' } });
@@ -270,5 +301,30 @@ describe('orders', () => {
     await Promise.all(orders.pending.map((id) => stack.waitForOrderState(id, 'issued')));
     const list = (await (await get(`/admin/stores/${stack.storeCode}/orders`)).json()) as { orders: unknown[] };
     expect(list.orders).toEqual([]);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes the answers the app gives', async () => {
+    const res = await get('/admin/openapi.json');
+    expect(res.status).toBe(200);
+    const check = answerChecker((await res.json()) as OpenApiDoc);
+    const answers: [string, string, string][] = [
+      ['/admin/stores', '/admin/stores', 'GET'],
+      [`/admin/stores/${stack.storeCode}/settings`, '/admin/stores/{code}/settings', 'GET'],
+      [`/admin/stores/${stack.storeCode}/orders?state=issued,pending_products`, '/admin/stores/{code}/orders', 'GET'],
+      [`/admin/stores/${stack.storeCode}/orders/${orders.issued}`, '/admin/stores/{code}/orders/{id}', 'GET'],
+      [`/admin/stores/${stack.storeCode}/orders/${orders.unpaid}`, '/admin/stores/{code}/orders/{id}', 'GET'],
+      [`/admin/stores/${stack.storeCode}/orders?state=waiting`, '/admin/stores/{code}/orders', 'GET'],
+      ['/admin/stores/no-such-store/orders/1', '/admin/stores/{code}/orders/{id}', 'GET'],
+    ];
+    for (const [url, path, method] of answers) {
+      const answer = await get(url);
+      const body: unknown = await answer.json();
+      expect(check(method, path, answer.status, body), `${method} ${url} (${answer.status})`).toEqual([]);
+    }
+    // An answer the document does not allow is caught: the issued order without its state query's fields.
+    const order = (await (await get(`/admin/stores/${stack.storeCode}/orders/${orders.issued}`)).json()) as { state: Record<string, unknown> };
+    expect(check('GET', '/admin/stores/{code}/orders/{id}', 200, { ...order, state: { ...order.state, history: undefined, state: 'paid' } })).not.toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 /** What the admin routes are built from. The HTTP app talks to workflows through the client only. */
 import type { Client } from '@temporalio/client';
+import type { MiddlewareHandler } from 'hono';
 import type { Db } from '../../db/database.js';
 import type { Store } from '../../db/schema.js';
 import { findStore } from '../../db/stores-repository.js';
@@ -36,6 +37,14 @@ export async function requireStoreRow(db: Db, code: string): Promise<Store> {
   const row = await findStore(db, code);
   if (!row) throw new HttpError('not_found', `no store "${code}"`);
   return row;
+}
+
+/** Route middleware: the store the path names (`{code}`), or a 404 naming it, before any other input is read. */
+export function storeFromPath(db: Db): MiddlewareHandler<{ Variables: { store: Store } }> {
+  return async (c, next) => {
+    c.set('store', await requireStoreRow(db, c.req.param('code') ?? ''));
+    await next();
+  };
 }
 
 export function messageOf(err: unknown): string {
