@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOOK_EVENTS } from '../../src/install/install-plan.js';
 import { orderReconcileScheduleId } from '../../src/workflows/order-reconcile/contracts.js';
 import { stockReconcileScheduleId } from '../../src/workflows/stock/contracts.js';
+import { answerChecker, type OpenApiDoc } from '../support/admin-openapi.js';
 import { startStack, type TestStack } from '../support/stack.js';
 import { ADMIN_TOKEN, adminApp } from './admin-support.js';
 
@@ -66,6 +67,10 @@ describe('installing through the admin API', () => {
     const row = await stack.db.selectFrom('stores').select('settings').where('code', '=', stack.storeCode).executeTakeFirstOrThrow();
     expect(Object.keys((row.settings as { checkoutFieldIds: Record<string, string> }).checkoutFieldIds).sort()).toEqual(['documentType', 'giro', 'razonSocial', 'rut']);
 
+    // The answer is what the admin API's OpenAPI document declares for it.
+    const doc = (await (await app.request('/admin/openapi.json', { headers: auth })).json()) as OpenApiDoc;
+    expect(answerChecker(doc)('POST', '/admin/stores/{code}/install', 200, first)).toEqual([]);
+
     const again = (await (await send('POST', `/admin/stores/${stack.storeCode}/install`)).json()) as InstallAnswer;
     expect(again).toMatchObject({
       state: 'done',
@@ -92,7 +97,10 @@ describe('the schedules', () => {
   it('follow a change of their interval settings at once', async () => {
     const res = await send('PATCH', `/admin/stores/${stack.storeCode}/settings`, { reconcileIntervalMinutes: 7, orderReconcileIntervalMinutes: 11 });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { schedules: unknown }).schedules).toEqual({ stockReconcile: 'updated', orderReconcile: 'updated' });
+    const changed = (await res.json()) as { schedules: unknown };
+    expect(changed.schedules).toEqual({ stockReconcile: 'updated', orderReconcile: 'updated' });
+    const doc = (await (await app.request('/admin/openapi.json', { headers: auth })).json()) as OpenApiDoc;
+    expect(answerChecker(doc)('PATCH', '/admin/stores/{code}/settings', 200, changed)).toEqual([]);
     const stock = await stack.temporal.schedule.getHandle(stockReconcileScheduleId(stack.storeCode)).describe();
     expect(stock.spec.intervals?.[0]?.every).toBe(7 * 60_000);
     const orders = await stack.temporal.schedule.getHandle(orderReconcileScheduleId(stack.storeCode)).describe();
@@ -108,7 +116,10 @@ describe('the schedules', () => {
     const taken = (await handle.describe()).info.numActionsTaken;
     const res = await send('POST', `/admin/stores/${stack.storeCode}/stock/refresh`);
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ scheduleId: stockReconcileScheduleId(stack.storeCode), started: true });
+    const triggered: unknown = await res.json();
+    expect(triggered).toMatchObject({ scheduleId: stockReconcileScheduleId(stack.storeCode), started: true });
+    const doc = (await (await app.request('/admin/openapi.json', { headers: auth })).json()) as OpenApiDoc;
+    expect(answerChecker(doc)('POST', '/admin/stores/{code}/stock/refresh', 202, triggered)).toEqual([]);
     await expect.poll(async () => (await handle.describe()).info.numActionsTaken, { timeout: 30_000 }).toBe(taken + 1);
     const run = (await handle.describe()).info.recentActions.at(-1)!.action.workflow;
     expect(run.workflowId.startsWith(`stock-reconcile:${stack.storeCode}`)).toBe(true);
