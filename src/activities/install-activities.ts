@@ -3,6 +3,7 @@
  * one call on the store's Jumpseller queue; the database ones read the store, save the checkout
  * fields' ids and create or update the store's schedules through the Temporal client.
  */
+import { activityInfo } from '@temporalio/activity';
 import { sql } from 'kysely';
 import { findStore } from '../db/stores-repository.js';
 import { normalizeForMatching } from '../domain/text.js';
@@ -23,6 +24,8 @@ export interface InstallContext {
   relbaseConnected: boolean;
   /** A catalog sync has run for this store before (it left a report). */
   catalogSyncRan: boolean;
+  /** Some of the store's SKUs are linked to relBase products already (a store that was running before). */
+  productsLinked: boolean;
 }
 
 export function createInstallActivities(deps: ActivityDeps) {
@@ -37,7 +40,9 @@ export function createInstallActivities(deps: ActivityDeps) {
         .where('kind', '=', CATALOG_REPORT_KIND)
         .limit(1)
         .executeTakeFirst();
+      const link = await deps.db.selectFrom('product_links').select('sku').where('store_code', '=', input.storeCode).limit(1).executeTakeFirst();
       return {
+        productsLinked: link !== undefined,
         shippingProductCode: store.settings.shippingProductCode,
         shippingProductName: SHIPPING_PRODUCT_NAME,
         relbaseConnected: store.relbaseConnected,
@@ -45,9 +50,16 @@ export function createInstallActivities(deps: ActivityDeps) {
       };
     },
 
-    /** Creates one webhook (one call). */
+    /**
+     * Creates one webhook (one call). A retry first looks (one call): the attempt before may have
+     * made it before its answer was lost, and a second hook would deliver every event twice.
+     */
     async createStoreHook(input: { storeCode: string; event: string; hookUrl: string }): Promise<void> {
       const store = await requireStore(deps, input.storeCode);
+      if (activityInfo().attempt > 1) {
+        const hooks = await classifyFailures(() => store.jumpseller.listHooks());
+        if (hooks.some((h) => h.event === input.event && h.url === input.hookUrl)) return;
+      }
       await classifyFailures(() => store.jumpseller.createHook({ event: input.event, url: input.hookUrl }));
     },
 
@@ -69,10 +81,17 @@ export function createInstallActivities(deps: ActivityDeps) {
       return { found, missing };
     },
 
-    /** Creates one checkout field (one call); answers its id and label. */
+    /** Creates one checkout field (one call; a retry looks first); answers its id and label. */
     async createCheckoutField(input: { storeCode: string; key: CheckoutFieldKey }): Promise<{ id: string; label: string }> {
       const wanted = CHECKOUT_FIELDS.find((f) => f.key === input.key)!; // the key's type lists exactly these
       const store = await requireStore(deps, input.storeCode);
+      if (activityInfo().attempt > 1) {
+        // As for hooks: a second field would show twice at checkout.
+        const labels = wanted.matchLabels.map(normalizeForMatching);
+        const fields = await classifyFailures(() => store.jumpseller.listCheckoutCustomFields());
+        const made = fields.find((f) => labels.includes(normalizeForMatching(f.label)));
+        if (made) return { id: String(made.id), label: wanted.create.label };
+      }
       const created = await classifyFailures(() => store.jumpseller.createCheckoutCustomField(wanted.create));
       return { id: String(created.id), label: wanted.create.label };
     },

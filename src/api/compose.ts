@@ -110,6 +110,7 @@ export function composeApi(services: Services, config: Config, logger: Logger, o
         auditLogRetentionDays: config.auditLogRetentionDays,
         secretsKeyring: config.secretsKeyring,
         publicUrl: config.publicUrl,
+        publicUrlSet: config.publicUrlSet,
         mainTaskQueue,
       }),
       stockRoutes({

@@ -447,7 +447,7 @@ async function commandInstall(ctx: Ctx, action: 'install' | 'approve') {
   const r = await ctx.api.send<InstallAnswer>('POST', `/admin/stores/${enc(store)}/${action}`);
   if (ctx.values.json) return ctx.out(JSON.stringify(r, null, 2) + '\n');
   if (r.approved) ctx.out(`${store} approved\n`);
-  if (r.state === 'running') return ctx.out(`install steps for ${store} are still running (${r.workflowId}); run the command again to see their report\n`);
+  if (r.state === 'running') return ctx.out(`install steps for ${store} are still running (${r.workflowId}); npm run ops -- install shows their report\n`);
   ctx.out(
     `install steps done for ${store}: ${r.hooksCreated.length} webhook(s) created${r.hooksCreated.length ? ` (${r.hooksCreated.join(', ')})` : ''}, ` +
       `${r.fieldsCreated.length} checkout field(s) created${r.fieldsCreated.length ? ` (${r.fieldsCreated.join(', ')})` : ''}, ` +

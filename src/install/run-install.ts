@@ -4,7 +4,7 @@
  * one runs joins it; a finished run is followed by a new one (every step looks before it creates).
  */
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { INSTALL_WORKFLOW_TYPE, installWorkflowId, type InstallInput, type InstallReport } from '../workflows/install/contracts.js';
+import { INSTALL_WORKFLOW_TYPE, installWorkflowId, relbaseConnectedSignal, type InstallInput, type InstallReport } from '../workflows/install/contracts.js';
 import { webhookUrl } from './install-plan.js';
 
 export interface InstallStart {
@@ -23,15 +23,33 @@ export type InstallOutcome =
   | { state: 'running'; workflowId: string }
   | { state: 'failed'; workflowId: string; reason: string };
 
+function inputOf(o: InstallStart): InstallInput {
+  return { storeCode: o.storeCode, hookUrl: webhookUrl(o.publicUrl), firstCatalogSync: o.firstCatalogSync ?? true };
+}
+
 export async function startInstall(o: InstallStart) {
-  const input: InstallInput = { storeCode: o.storeCode, hookUrl: webhookUrl(o.publicUrl), firstCatalogSync: o.firstCatalogSync ?? true };
   return o.temporal.workflow.start(INSTALL_WORKFLOW_TYPE, {
     workflowId: installWorkflowId(o.storeCode),
     taskQueue: o.taskQueue,
-    args: [input],
+    args: [inputOf(o)],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
   });
+}
+
+/**
+ * The store's relBase tokens were just set: a running install does its relBase steps with them (it
+ * read the store before), or a new one starts. Answers the install's workflow id.
+ */
+export async function installWithRelbase(o: InstallStart): Promise<string> {
+  const handle = await o.temporal.workflow.signalWithStart(INSTALL_WORKFLOW_TYPE, {
+    workflowId: installWorkflowId(o.storeCode),
+    taskQueue: o.taskQueue,
+    args: [inputOf(o)],
+    signal: relbaseConnectedSignal,
+    signalArgs: [{ firstCatalogSync: o.firstCatalogSync ?? true }],
+  });
+  return handle.workflowId;
 }
 
 /**
@@ -52,9 +70,16 @@ export async function runInstall(o: InstallStart & { waitMs: number }): Promise<
     const result = await Promise.race([handle.result() as Promise<InstallReport>, timeout]);
     return result === 'timeout' ? { state: 'running', workflowId } : { state: 'done', workflowId, report: result };
   } catch (err) {
-    if (err instanceof WorkflowFailedError) return { state: 'failed', workflowId, reason: err.cause?.message ?? err.message };
+    if (err instanceof WorkflowFailedError) return { state: 'failed', workflowId, reason: innermostMessage(err) };
     throw err;
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The message of the failure at the bottom of the chain (an activity's own error, not "Activity task failed"). */
+function innermostMessage(err: Error): string {
+  let e: Error = err;
+  while (e.cause instanceof Error) e = e.cause;
+  return e.message;
 }

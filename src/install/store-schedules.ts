@@ -17,7 +17,7 @@ export const SCHEDULE_SETTINGS = ['reconcileIntervalMinutes', 'orderReconcileInt
 
 export async function ensureStoreSchedules(
   client: Client,
-  o: { storeCode: string; taskQueue: string; hookUrl: string; settings: Pick<StoreSettings, (typeof SCHEDULE_SETTINGS)[number]> },
+  o: { storeCode: string; taskQueue: string; hookUrl: string | null; settings: Pick<StoreSettings, (typeof SCHEDULE_SETTINGS)[number]> },
 ): Promise<StoreSchedulesOutcome> {
   const stockReconcile = await ensureStockReconcileSchedule(client, o.taskQueue, o.storeCode, o.settings.reconcileIntervalMinutes);
   const orderReconcile = await ensureOrderReconcileSchedule(client, {

@@ -4,7 +4,7 @@
  * changes. Overlapping runs are skipped: a slow reconcile is never doubled, also when an operator
  * asks for one (`triggerStockReconcile`).
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { triggerSchedule } from '../temporal/trigger-schedule.js';
 import { stockReconcileScheduleId, stockReconcileWorkflowId, STOCK_RECONCILE_WORKFLOW_TYPE, type StockReconcileInput } from '../workflows/stock/contracts.js';
 
@@ -32,9 +32,22 @@ export async function ensureStockReconcileSchedule(client: Client, taskQueue: st
   }
 }
 
-/** Starts a reconcile now through the store's schedule (skipped while one runs); false when the store has no schedule. */
-export function triggerStockReconcile(client: Client, storeCode: string): Promise<boolean> {
-  return triggerSchedule(client, stockReconcileScheduleId(storeCode));
+export type StockReconcileTrigger = { kind: 'triggered' } | { kind: 'running'; workflowId: string } | { kind: 'no schedule' };
+
+/**
+ * Starts a reconcile now through the store's schedule, unless one of its runs goes on (then it says
+ * which: the schedule's overlap rule would skip the trigger anyway).
+ */
+export async function triggerStockReconcile(client: Client, storeCode: string): Promise<StockReconcileTrigger> {
+  const scheduleId = stockReconcileScheduleId(storeCode);
+  try {
+    const running = (await client.schedule.getHandle(scheduleId).describe()).info.runningActions[0];
+    if (running) return { kind: 'running', workflowId: running.workflow.workflowId };
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return { kind: 'no schedule' };
+    throw err;
+  }
+  return (await triggerSchedule(client, scheduleId)) ? { kind: 'triggered' } : { kind: 'no schedule' };
 }
 
 /** Every active store's reconcile schedule, at its configured interval; failures are logged, not fatal. */

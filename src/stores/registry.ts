@@ -43,7 +43,7 @@ export interface StoreContext {
 export interface StoreRegistry {
   /** Undefined when the store is unknown or not active. */
   get(code: string): Promise<StoreContext | undefined>;
-  /** Only the hooks token: the webhook ingress needs nothing else. */
+  /** Only the hooks token: the webhook ingress needs nothing else. Undefined for a store waiting for approval. */
   hooksToken(code: string): Promise<string | undefined>;
   codes(): Promise<string[]>;
 }
@@ -155,6 +155,8 @@ export function createStoreRegistry(o: StoreRegistryOptions): StoreRegistry {
       if (creds) return creds.hooksToken;
       if (!o.oauth) return undefined;
       const row = await findStore(o.db, code);
+      // A store nobody approved is not served: its signed webhooks are refused like a stranger's.
+      if (row?.status === 'pending_approval') return undefined;
       return isOAuthRow(row) ? openSecret(o.oauth.secretsKeyring, row.hooks_token_sealed!, hooksTokenContext(code)) : undefined;
     },
     async codes() {

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { adminRoutes } from '../../src/api/admin/routes.js';
 import { createApp } from '../../src/api/app.js';
-import { installRoutes } from '../../src/api/install/routes.js';
+import { installRoutes, type InstallDeps } from '../../src/api/install/routes.js';
 import { createDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { HOOK_EVENTS } from '../../src/install/install-plan.js';
@@ -34,6 +34,8 @@ import { createWorkers, type RunningWorkers } from '../../src/worker.js';
 import { catalogWorkflowId } from '../../src/workflows/catalog/contracts.js';
 import { orderReconcileScheduleId } from '../../src/workflows/order-reconcile/contracts.js';
 import { stockReconcileScheduleId } from '../../src/workflows/stock/contracts.js';
+import { installStateQuery } from '../../src/workflows/install/contracts.js';
+import { startInstall } from '../../src/install/run-install.js';
 import { testDataConverter } from '../support/encryption.js';
 import { freshDatabase, type FreshDatabase } from '../support/fresh-database.js';
 import { installQuietRuntime, workflowBundle } from '../support/stack.js';
@@ -74,6 +76,24 @@ function oauthClient(o: { clientSecret?: string; fetch?: typeof fetch } = {}) {
     redirectUri: `${PUBLIC_URL}/oauth/callback`,
     fetch: o.fetch ?? oauthFetch,
   });
+}
+
+/** The install routes alone, as this file's store is served, with `o` changed (an app configured otherwise). */
+function installApp(o: Partial<InstallDeps> = {}): Hono {
+  const logger = o.logger ?? createLogger('silent');
+  const deps: InstallDeps = {
+    db,
+    stores: registry,
+    temporal,
+    mainTaskQueue,
+    logger,
+    oauth: oauthClient(),
+    secretsKeyring: key,
+    jumpsellerApiUrl: js.apiUrl,
+    publicUrl: PUBLIC_URL,
+    ...o,
+  };
+  return createApp({ db, temporal, logger, metrics: createMetrics(), routes: [installRoutes(deps)] });
 }
 
 const tokens = () => createOAuthTokenManager({ db, secretsKeyring: key, oauth: oauthClient(), now: () => Date.now() + clockOffsetMs + laterMs });
@@ -315,25 +335,7 @@ describe('installing the app', () => {
   });
 
   it('answers 503 naming what is missing when the app is not configured', async () => {
-    const off = createApp({
-      db,
-      temporal,
-      logger: createLogger('silent'),
-      metrics: createMetrics(),
-      routes: [
-        installRoutes({
-          db,
-          stores: registry,
-          temporal,
-          mainTaskQueue,
-          logger: createLogger('silent'),
-          oauth: undefined,
-          secretsKeyring: undefined,
-          jumpsellerApiUrl: js.apiUrl,
-          publicUrl: PUBLIC_URL,
-        }),
-      ],
-    });
+    const off = installApp({ oauth: undefined, secretsKeyring: undefined });
     const res = await off.request('/install');
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/JUMPSELLER_APP_CLIENT_ID.*SECRETS_KEY/);
@@ -343,27 +345,7 @@ describe('installing the app', () => {
 describe('installing with wrong app credentials', () => {
   it("answers 503 and raises the alert when Jumpseller refuses the app's own credentials (invalid_client)", async () => {
     let alerts = 0;
-    const logger = createLogger('silent');
-    const wrong = createApp({
-      db,
-      temporal: new Client({ connection }),
-      logger,
-      metrics: createMetrics(),
-      routes: [
-        installRoutes({
-          db,
-          stores: registry,
-          temporal,
-          mainTaskQueue,
-          logger,
-          oauth: oauthClient({ clientSecret: 'not-the-app-secret' }),
-          secretsKeyring: key,
-          jumpsellerApiUrl: js.apiUrl,
-          publicUrl: PUBLIC_URL,
-          onConfigurationError: () => alerts++,
-        }),
-      ],
-    });
+    const wrong = installApp({ oauth: oauthClient({ clientSecret: 'not-the-app-secret' }), onConfigurationError: () => alerts++ });
     const start = await wrong.request(`/install?store=${storeCode}`);
     const approved = await fetch(start.headers.get('location')!, { redirect: 'manual' });
     const cb = new URL(approved.headers.get('location')!);
@@ -575,16 +557,7 @@ describe('admission: an install nobody approved', () => {
     // A store this service has never seen, installed where INSTALL_AUTO_APPROVE_STORES does not name it.
     await db.deleteFrom('stores').where('code', '=', storeCode).execute();
     js.sim.state.hooks.clear();
-    const logger = createLogger('silent');
-    const strict = createApp({
-      db,
-      temporal,
-      logger,
-      metrics: createMetrics(),
-      routes: [
-        installRoutes({ db, stores: registry, temporal, mainTaskQueue, logger, oauth: oauthClient(), secretsKeyring: key, jumpsellerApiUrl: js.apiUrl, publicUrl: PUBLIC_URL }),
-      ],
-    });
+    const strict = installApp(); // INSTALL_AUTO_APPROVE_STORES unset
     const url = await authorize();
     const res = await strict.request(`${url.pathname}${url.search}`, { headers: { accept: 'application/json' } });
     expect(res.status).toBe(200);
@@ -594,6 +567,8 @@ describe('admission: an install nobody approved', () => {
     expect(await storeRow()).toMatchObject({ status: 'pending_approval' });
     expect(await registry.get(storeCode)).toBeUndefined();
     expect(await registry.codes()).not.toContain(storeCode);
+    // The webhook ingress gets no hooks token for it: its signed deliveries are refused like a stranger's.
+    expect(await registry.hooksToken(storeCode)).toBeUndefined();
     expect(js.sim.state.hooks.size).toBe(0);
 
     const admin = (path: string) => app.request(`/admin/stores/${storeCode}/${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
@@ -606,6 +581,7 @@ describe('admission: an install nobody approved', () => {
     expect([...report.hooksCreated].sort()).toEqual([...HOOK_EVENTS].sort());
     expect(await storeRow()).toMatchObject({ status: 'active', status_reason: null });
     expect(js.sim.state.hooks.size).toBe(HOOK_EVENTS.length);
+    expect(await registry.hooksToken(storeCode)).toBe(js.sim.hooksToken);
     expect((await admin('approve')).status).toBe(409);
     const audit = await db
       .selectFrom('admin_audit_log')
@@ -615,5 +591,30 @@ describe('admission: an install nobody approved', () => {
       .orderBy('id')
       .execute();
     expect(audit.map((a) => a.outcome)).toEqual(['ok', 'refused']);
+  });
+});
+
+describe('relBase tokens set while an install runs', () => {
+  it('the running install does its relBase steps with them instead of reporting them missing', async () => {
+    await removeSchedules();
+    // A store without relBase tokens (admission above re-created it), and a slow Jumpseller: the
+    // install reads the store, then spends seconds on its Jumpseller steps.
+    expect(openCredentials(key, storeCode, (await storeRow()).credentials_sealed!).relbase).toBeNull();
+    js.sim.setFaults({ latencyMs: 1500 });
+    try {
+      const handle = await startInstall({ temporal, taskQueue: mainTaskQueue, storeCode, publicUrl: PUBLIC_URL, firstCatalogSync: false });
+      await expect.poll(async () => (await handle.query(installStateQuery)).step, { timeout: 30_000, interval: 50 }).not.toBe('reading the store');
+      const put = await app.request(`/admin/stores/${storeCode}/relbase-credentials`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ userToken: rb.simulator.userToken, companyToken: rb.simulator.companyToken }),
+      });
+      expect(await put.json()).toMatchObject({ relbase: 'connected', install: `install:${storeCode}` });
+      const report = (await handle.result()) as NonNullable<CallbackBody['steps']>;
+      expect(report.relbasePending).toBeNull();
+      expect(rb.simulator.products().filter((p) => p.code === 'ENVIO')).toHaveLength(1);
+    } finally {
+      js.sim.setFaults({ latencyMs: 0 });
+    }
   });
 });

@@ -84,6 +84,30 @@ describe('installing through the admin API', () => {
     expect(shippingProducts()).toHaveLength(1);
   });
 
+  it('makes one hook and one field even when Jumpseller’s answers to their creates are lost', async () => {
+    for (const [id] of [...stack.js.sim.state.hooks].slice(0, 2)) stack.js.sim.state.hooks.delete(id);
+    const [fieldId] = [...stack.js.sim.state.checkoutCustomFields.keys()];
+    stack.js.sim.state.checkoutCustomFields.delete(fieldId!);
+    const lostBefore = stack.js.sim.requestStats().committedThenFailed;
+    stack.js.sim.setFaults({
+      commitThenFail: [
+        { method: 'POST', pathPrefix: '/v1/hooks', remaining: 1 },
+        { method: 'POST', pathPrefix: '/v1/checkout_custom_fields', remaining: 1 },
+      ],
+    });
+    try {
+      const answer = (await (await send('POST', `/admin/stores/${stack.storeCode}/install`)).json()) as InstallAnswer;
+      expect(answer).toMatchObject({ state: 'done' });
+      expect(answer.hooksCreated).toHaveLength(2);
+      expect(answer.fieldsCreated).toHaveLength(1);
+    } finally {
+      stack.js.sim.setFaults({ commitThenFail: [] });
+    }
+    expect(stack.js.sim.requestStats().committedThenFailed - lostBefore).toBe(2);
+    expect(stack.js.sim.state.hooks.size).toBe(HOOK_EVENTS.length);
+    expect(stack.js.sim.state.checkoutCustomFields.size).toBe(4);
+  });
+
   it('brings a hook Jumpseller deleted back', async () => {
     const [hookId] = [...stack.js.sim.state.hooks.keys()];
     stack.js.sim.state.hooks.delete(hookId!);

@@ -28,6 +28,11 @@ export interface AdminDeps {
   secretsKeyring: Keyring | undefined;
   /** Where Jumpseller reaches this service (the install steps register webhooks there). */
   publicUrl: string;
+  /**
+   * False when PUBLIC_URL is not set (`publicUrl` is then a guess at this process's own address):
+   * schedules made here do not check the store's hooks, as a worker's do not. Default true.
+   */
+  publicUrlSet?: boolean;
   /** Where workflows started from here run (tests use their own). */
   mainTaskQueue: string;
 }

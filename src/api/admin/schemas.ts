@@ -96,7 +96,7 @@ export const InstallDone = z.object({
   shippingProductCreated: z.boolean(),
   relbasePending: z.string().nullable().describe("the relBase steps left and why (the store's relBase tokens are not set yet)"),
   schedules: StoreSchedules,
-  catalogSync: z.enum(['started', 'running', 'already ran', 'after relBase is connected', 'not asked']),
+  catalogSync: z.enum(['started', 'running', 'already ran', 'products already linked', 'after relBase is connected', 'not asked']),
 });
 export const InstallRunning = z.object({ ...InstallAbout, state: z.literal('running'), message: z.string() });
 export type InstallAnswer = z.infer<typeof InstallDone> | z.infer<typeof InstallRunning>;

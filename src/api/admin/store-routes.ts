@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { saveStoreSettings } from '../../db/stores-repository.js';
 import { webhookUrl } from '../../install/install-plan.js';
-import { runInstall, startInstall, type InstallOutcome } from '../../install/run-install.js';
+import { installWithRelbase, runInstall, type InstallOutcome } from '../../install/run-install.js';
 import { ensureStoreSchedules, SCHEDULE_SETTINGS } from '../../install/store-schedules.js';
 import { approveStore, reactivateStore, saveRelbaseCredentials } from '../../stores/oauth-tokens.js';
 import { mergeSettings, readSettings, storeSettingsChangeSchema } from '../../stores/settings.js';
@@ -97,11 +97,13 @@ export function storeRoutes(deps: AdminDeps) {
       const changed = Object.keys(change);
       c.set('audit', { details: { changed } });
       deps.logger.info({ store: row.code, changed }, 'store settings changed');
-      // The schedules follow their interval settings at once (not at the next worker start).
-      if (!SCHEDULE_SETTINGS.some((k) => changed.includes(k))) return c.json({ store: row.code, settings: next }, 200);
+      // An active store's schedules follow their interval settings at once (not at the next worker
+      // start); a store not served has none to follow (its install makes them).
+      if (row.status !== 'active' || !SCHEDULE_SETTINGS.some((k) => changed.includes(k))) return c.json({ store: row.code, settings: next }, 200);
       let schedules: Awaited<ReturnType<typeof ensureStoreSchedules>> | string;
+      const hookUrl = deps.publicUrlSet === false ? null : webhookUrl(deps.publicUrl);
       try {
-        schedules = await ensureStoreSchedules(deps.temporal, { storeCode: row.code, taskQueue: deps.mainTaskQueue, hookUrl: webhookUrl(deps.publicUrl), settings: next });
+        schedules = await ensureStoreSchedules(deps.temporal, { storeCode: row.code, taskQueue: deps.mainTaskQueue, hookUrl, settings: next });
       } catch (err) {
         deps.logger.warn({ store: row.code, err: messageOf(err) }, 'could not update the schedules to the new settings');
         schedules = `not updated: ${messageOf(err)}; run npm run ops -- install --store ${row.code} to bring them up to date`;
@@ -137,10 +139,15 @@ export function storeRoutes(deps: AdminDeps) {
       if (!deps.secretsKeyring) throw new HttpError('unavailable', 'SECRETS_KEY is not set: relBase tokens cannot be stored encrypted');
       await saveRelbaseCredentials(deps.db, deps.secretsKeyring, row.code, input);
       deps.logger.info({ store: row.code }, 'relBase credentials set');
-      // The install's relBase steps (shipping product, first catalog sync) waited for these tokens.
+      // The install's relBase steps (shipping product, first catalog sync) waited for these tokens; a
+      // store not served yet gets them with its approval or its next install.
+      if (row.status !== 'active') {
+        const note = `store ${row.code} is ${row.status}: its install runs when it is ${row.status === 'pending_approval' ? 'approved' : 'installed again'}`;
+        return c.json({ store: row.code, relbase: 'connected' as const, install: null, note }, 200);
+      }
       try {
-        const handle = await startInstall({ temporal: deps.temporal, taskQueue: deps.mainTaskQueue, storeCode: row.code, publicUrl: deps.publicUrl });
-        return c.json({ store: row.code, relbase: 'connected' as const, install: handle.workflowId }, 200);
+        const install = await installWithRelbase({ temporal: deps.temporal, taskQueue: deps.mainTaskQueue, storeCode: row.code, publicUrl: deps.publicUrl });
+        return c.json({ store: row.code, relbase: 'connected' as const, install }, 200);
       } catch (err) {
         deps.logger.warn({ store: row.code, err: messageOf(err) }, 'could not start the install steps after the relBase tokens were set');
         const note = `the install steps did not start (${messageOf(err)}): run npm run ops -- install --store ${row.code}`;
@@ -246,17 +253,19 @@ export function storeRoutes(deps: AdminDeps) {
       if (!(await approveStore(deps.db, row.code))) throw new HttpError('conflict', `store ${row.code} is ${row.status}: it has no install waiting for approval`);
       c.set('audit', { details: { previousStatus: row.status } });
       deps.logger.info({ store: row.code }, 'store approved');
-      const install = await runInstallFor(row.code, true);
+      const install = await runInstallFor(row.code, true, `store ${row.code} is approved, but `);
       return install.state === 'done'
         ? c.json({ ...doneAnswer(row.code, install), approved: true as const }, 200)
         : c.json({ ...runningAnswer(row.code, install), approved: true as const }, 202);
     },
   );
 
-  /** The install's outcome; a failed one is a 503 with its reason. */
-  async function runInstallFor(storeCode: string, firstCatalogSync: boolean): Promise<Exclude<InstallOutcome, { state: 'failed' }>> {
+  /** The install's outcome; a failed one is a 503 with its reason (after `before`, when given). */
+  async function runInstallFor(storeCode: string, firstCatalogSync: boolean, before = ''): Promise<Exclude<InstallOutcome, { state: 'failed' }>> {
     const install = await runInstall({ temporal: deps.temporal, taskQueue: deps.mainTaskQueue, storeCode, publicUrl: deps.publicUrl, waitMs: INSTALL_WAIT_MS, firstCatalogSync });
-    if (install.state === 'failed') throw new HttpError('unavailable', `install steps stopped: ${install.reason}`);
+    if (install.state === 'failed') {
+      throw new HttpError('unavailable', `${before}install steps stopped: ${install.reason}; run npm run ops -- install --store ${storeCode} once the cause is fixed`);
+    }
     return install;
   }
 

@@ -203,18 +203,22 @@ export function syncRoutes(deps: AdminDeps) {
       middleware: [store] as const,
       request: { params: StoreParams },
       responses: {
-        202: jsonAnswer(StockRefreshTriggered, "triggered through the store's schedule (skipped if a run goes on)"),
+        202: jsonAnswer(StockRefreshTriggered, "triggered through the store's schedule"),
         201: jsonAnswer(StockRefreshStarted, 'the store has no schedule: `stock-reconcile:{store}` started'),
-        200: jsonAnswer(StockRefreshAlreadyRunning, 'one is already running'),
+        200: jsonAnswer(StockRefreshAlreadyRunning, "one is already running (the schedule's or one started here)"),
         ...errorAnswers({ 404: NO_STORE }),
       },
     }),
     async (c) => {
       const row = c.get('store');
       // Through the store's schedule when it has one: a run already going is not doubled.
-      if (await triggerStockReconcile(deps.temporal, row.code)) {
+      const trigger = await triggerStockReconcile(deps.temporal, row.code);
+      if (trigger.kind === 'running') {
+        return c.json({ store: row.code, workflowId: trigger.workflowId, started: false as const, message: 'a stock reconcile is already running for this store' }, 200);
+      }
+      if (trigger.kind === 'triggered') {
         deps.logger.info({ store: row.code }, 'stock refresh triggered');
-        const message = 'a stock reconcile run was triggered (skipped if one is running); its report follows when it ends';
+        const message = 'a stock reconcile run was triggered; its report follows when it ends';
         return c.json({ store: row.code, scheduleId: STOCK_REFRESH.scheduleId(row.code), started: true as const, message }, 202);
       }
       const workflowId = STOCK_REFRESH.workflowId(row.code);

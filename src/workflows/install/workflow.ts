@@ -14,7 +14,7 @@ import { databaseActivities, jumpsellerActivities } from '../activity-proxies.js
 import { CATALOG_WORKFLOW_TYPE, catalogWorkflowId, type CatalogSyncInput } from '../catalog/contracts.js';
 import { failureMessage, permanentFailureOf } from '../failures.js';
 import { ensureRelbaseProductByCode } from '../product/sku-sync.js';
-import { installStateQuery, type InstallInput, type InstallReport } from './contracts.js';
+import { installStateQuery, relbaseConnectedSignal, type InstallInput, type InstallReport } from './contracts.js';
 
 export async function installWorkflow(input: InstallInput): Promise<InstallReport> {
   const { storeCode, hookUrl } = input;
@@ -24,7 +24,14 @@ export async function installWorkflow(input: InstallInput): Promise<InstallRepor
   let step = 'reading the store';
   setHandler(installStateQuery, () => ({ step, report }));
 
-  const context = await db.loadInstallContext({ storeCode });
+  let firstCatalogSync = input.firstCatalogSync;
+  let tokensSet = 0;
+  setHandler(relbaseConnectedSignal, (signal) => {
+    tokensSet++;
+    firstCatalogSync ||= signal.firstCatalogSync;
+  });
+
+  let context = await db.loadInstallContext({ storeCode });
 
   step = 'registering the webhooks';
   report.hooksCreated = [];
@@ -48,39 +55,51 @@ export async function installWorkflow(input: InstallInput): Promise<InstallRepor
   step = 'creating the schedules';
   report.schedules = await db.ensureStoreSchedules({ storeCode, taskQueue: workflowInfo().taskQueue, hookUrl });
 
+  // The relBase steps, again whenever the store's relBase tokens were set while this run went on
+  // (it read the store before them): the operator who sets them is told the install finishes.
   report.shippingProductCreated = false;
-  report.relbasePending = null;
-  if (!context.relbaseConnected) {
-    report.relbasePending = `store ${storeCode} has no relBase tokens yet: set them (npm run ops -- relbase-credentials --store ${storeCode}) and the install finishes by itself`;
-  } else {
-    step = 'looking for the shipping product in relBase';
-    try {
-      const shipping = await ensureRelbaseProductByCode(storeCode, `${workflowInfo().workflowId}:${workflowInfo().runId}`, {
-        code: context.shippingProductCode,
-        name: context.shippingProductName,
-        price: 0,
-      });
-      if (shipping.kind === 'conflict') {
-        report.relbasePending = `relBase holds ${shipping.ids.length} products with code ${context.shippingProductCode} (ids ${shipping.ids.join(', ')}): merge them in relBase`;
-      }
-      report.shippingProductCreated = shipping.kind === 'created';
-    } catch (err) {
-      if (!permanentFailureOf(err)) throw err;
-      report.relbasePending = `the shipping product ${context.shippingProductCode} could not be made in relBase: ${failureMessage(err)}`;
-    }
-  }
-
-  report.catalogSync = 'not asked';
-  if (input.firstCatalogSync) {
-    if (context.catalogSyncRan) report.catalogSync = 'already ran';
-    else if (!context.relbaseConnected) report.catalogSync = 'after relBase is connected';
-    else {
-      step = 'starting the first catalog sync';
-      report.catalogSync = await startFirstCatalogSync(storeCode);
-    }
+  for (let seen = 0; ; ) {
+    if (tokensSet > seen) context = await db.loadInstallContext({ storeCode });
+    seen = tokensSet;
+    await relbaseSteps();
+    if (tokensSet === seen) break;
   }
   step = 'done';
   return report as InstallReport;
+
+  async function relbaseSteps(): Promise<void> {
+    report.relbasePending = null;
+    if (!context.relbaseConnected) {
+      report.relbasePending = `store ${storeCode} has no relBase tokens yet: set them (npm run ops -- relbase-credentials --store ${storeCode}) and the install finishes by itself`;
+    } else {
+      step = 'looking for the shipping product in relBase';
+      try {
+        const shipping = await ensureRelbaseProductByCode(storeCode, `${workflowInfo().workflowId}:${workflowInfo().runId}`, {
+          code: context.shippingProductCode,
+          name: context.shippingProductName,
+          price: 0,
+        });
+        if (shipping.kind === 'conflict') {
+          report.relbasePending = `relBase holds ${shipping.ids.length} products with code ${context.shippingProductCode} (ids ${shipping.ids.join(', ')}): merge them in relBase`;
+        }
+        report.shippingProductCreated ||= shipping.kind === 'created';
+      } catch (err) {
+        if (!permanentFailureOf(err)) throw err;
+        report.relbasePending = `the shipping product ${context.shippingProductCode} could not be made in relBase: ${failureMessage(err)}`;
+      }
+    }
+
+    report.catalogSync = 'not asked';
+    if (firstCatalogSync) {
+      if (context.catalogSyncRan) report.catalogSync = 'already ran';
+      else if (context.productsLinked) report.catalogSync = 'products already linked';
+      else if (!context.relbaseConnected) report.catalogSync = 'after relBase is connected';
+      else {
+        step = 'starting the first catalog sync';
+        report.catalogSync = await startFirstCatalogSync(storeCode);
+      }
+    }
+  }
 }
 
 /** The store's catalog sync, left running when this run ends; one already running is left alone. */
