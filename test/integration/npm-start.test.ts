@@ -88,6 +88,13 @@ it('runs on embedded defaults, issues a boleta, and keeps its runs and rows acro
   await json(`${sim}/orders/${orderId}/pay`, { method: 'POST' });
   const workflowId = `order:demo-store:${orderId}`;
   await waitForRun(workflowId);
+  // …which becomes one boleta in the simulated relBase.
+  const documentsOfOrder = async () =>
+    ((await json(`http://127.0.0.1:${ports.rb}/_sim/documents`)).body.documents as { label_value: string; type_document: number }[]).filter(
+      (d) => d.label_value === `JS-${orderId}`,
+    );
+  await expect.poll(async () => (await documentsOfOrder()).length, { timeout: 90_000, interval: 500 }).toBe(1);
+  expect((await documentsOfOrder())[0]!.type_document).toBe(39);
   await ctrlC(first.child);
   expect(first.output()).toContain('stopped cleanly');
 

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { findTemporalCli } from '../../src/temporal/cli-binary.js';
+import { orderWorkflowId } from '../../src/workflows/order/contracts.js';
 import { startStack, type TestStack } from '../support/stack.js';
 
 const run = promisify(execFile);
@@ -46,5 +47,14 @@ it('batch signal by query retries every pending order of the store and no other'
 
   for (const id of orders) await stack.waitForOrderState(id, 'issued', 60_000);
   expect(stack.rb.simulator.documents().filter((d) => orders.some((id) => d.label_value === `JS-${id}`))).toHaveLength(3);
+  // The batch named only pending orders: the unpaid one's history holds no retry signal.
+  const unpaidHistory = await stack.temporal.workflow.getHandle(orderWorkflowId(stack.storeCode, unpaid.id)).fetchHistory();
+  const retries = (unpaidHistory.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'retry');
+  expect(retries).toEqual([]);
+  // …while each pending order's does (the batch, not something else, woke them).
+  for (const id of orders) {
+    const history = await stack.temporal.workflow.getHandle(orderWorkflowId(stack.storeCode, id)).fetchHistory();
+    expect((history.events ?? []).some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'retry')).toBe(true);
+  }
   expect((await stack.orderStatus(unpaid.id)).state).toBe('awaiting_payment');
 }, 180_000);
