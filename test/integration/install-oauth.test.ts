@@ -78,22 +78,26 @@ function oauthClient(o: { clientSecret?: string; fetch?: typeof fetch } = {}) {
   });
 }
 
-/** The install routes alone, as this file's store is served, with `o` changed (an app configured otherwise). */
-function installApp(o: Partial<InstallDeps> = {}): Hono {
-  const logger = o.logger ?? createLogger('silent');
-  const deps: InstallDeps = {
+/** The install routes' dependencies as this file's store is served, with `o` changed (an app configured otherwise). */
+function installDeps(o: Partial<InstallDeps> = {}): InstallDeps {
+  return {
     db,
     stores: registry,
     temporal,
     mainTaskQueue,
-    logger,
+    logger: createLogger('silent'),
     oauth: oauthClient(),
     secretsKeyring: key,
     jumpsellerApiUrl: js.apiUrl,
     publicUrl: PUBLIC_URL,
     ...o,
   };
-  return createApp({ db, temporal, logger, metrics: createMetrics(), routes: [installRoutes(deps)] });
+}
+
+/** The install routes alone (see installDeps). */
+function installApp(o: Partial<InstallDeps> = {}): Hono {
+  const deps = installDeps(o);
+  return createApp({ db, temporal, logger: deps.logger, metrics: createMetrics(), routes: [installRoutes(deps)] });
 }
 
 const tokens = () => createOAuthTokenManager({ db, secretsKeyring: key, oauth: oauthClient(), now: () => Date.now() + clockOffsetMs + laterMs });
@@ -119,18 +123,7 @@ beforeAll(async () => {
     logger,
     metrics: createMetrics(),
     routes: [
-      installRoutes({
-        db,
-        stores: registry,
-        temporal,
-        mainTaskQueue,
-        logger,
-        oauth: oauthClient(),
-        secretsKeyring: key,
-        jumpsellerApiUrl: js.apiUrl,
-        publicUrl: PUBLIC_URL,
-        autoApprove: '*',
-      }),
+      installRoutes(installDeps({ logger, autoApprove: '*' })),
       adminRoutes({
         db,
         temporal,
