@@ -1,5 +1,6 @@
 /** What the admin routes are built from. The HTTP app talks to workflows through the client only. */
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { webhookUrl } from '../../install/install-plan.js';
 import type { MiddlewareHandler } from 'hono';
 import type { Db } from '../../db/database.js';
 import type { Store } from '../../db/schema.js';
@@ -50,6 +51,30 @@ export function storeFromPath(db: Db): MiddlewareHandler<{ Variables: { store: S
     c.set('store', await requireStoreRow(db, c.req.param('code') ?? ''));
     await next();
   };
+}
+
+/** Where the store's hooks must point for runs started here; null when PUBLIC_URL is unset (do not check them, as workers do not). */
+export function hookUrlOf(deps: Pick<AdminDeps, 'publicUrl' | 'publicUrlSet'>): string | null {
+  return deps.publicUrlSet === false ? null : webhookUrl(deps.publicUrl);
+}
+
+/**
+ * Starts a workflow unless one with its id runs: `started` with the run id, or `running` (the id
+ * policy FAIL answers it; nothing is started twice).
+ */
+export async function startUnlessRunning(
+  deps: Pick<AdminDeps, 'temporal' | 'mainTaskQueue'>,
+  workflowType: string,
+  workflowId: string,
+  args: unknown[],
+): Promise<{ started: true; runId: string } | { started: false }> {
+  try {
+    const handle = await deps.temporal.workflow.start(workflowType, { workflowId, taskQueue: deps.mainTaskQueue, args, workflowIdConflictPolicy: 'FAIL' });
+    return { started: true, runId: handle.firstExecutionRunId };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { started: false };
+    throw err;
+  }
 }
 
 export function messageOf(err: unknown): string {

@@ -2,15 +2,14 @@
  * The paid-order reconcile of a store: run one now, read the last run's report. The schedule and
  * the workflow do the work; these routes only trigger and read.
  */
-import { ScheduleNotFoundError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { ScheduleNotFoundError } from '@temporalio/client';
 import { createRoute } from '@hono/zod-openapi';
 import { ORDER_RECONCILE_REPORT_KIND } from '../../db/order-reconcile-repository.js';
 import { getLatestSyncReport } from '../../db/sync-reports-repository.js';
-import { webhookUrl } from '../../install/install-plan.js';
 import { triggerOrderReconcile } from '../../order-reconcile/schedules.js';
 import { ORDER_RECONCILE_WORKFLOW_TYPE, orderReconcileScheduleId, orderReconcileWorkflowId, type OrderReconcileInput } from '../../workflows/order-reconcile/contracts.js';
 import { HttpError } from '../errors.js';
-import { storeFromPath, type AdminDeps } from './deps.js';
+import { hookUrlOf, startUnlessRunning, storeFromPath, type AdminDeps } from './deps.js';
 import { adminRouter, errorAnswers, jsonAnswer, NO_STORE, StoreParams } from './openapi.js';
 import { OrderReconcileAlreadyRunning, OrderReconcileReport, OrderReconcileStarted, OrderReconcileTriggered } from './schemas.js';
 
@@ -48,19 +47,11 @@ export function orderReconcileRoutes(deps: AdminDeps) {
         );
       }
       const workflowId = orderReconcileWorkflowId(row.code);
-      try {
-        const handle = await deps.temporal.workflow.start(ORDER_RECONCILE_WORKFLOW_TYPE, {
-          workflowId,
-          taskQueue: deps.mainTaskQueue,
-          args: [{ storeCode: row.code, hookUrl: webhookUrl(deps.publicUrl) } satisfies OrderReconcileInput],
-          workflowIdConflictPolicy: 'FAIL',
-        });
-        deps.logger.info({ store: row.code, workflowId }, 'paid-order reconcile started');
-        return c.json({ store: row.code, workflowId, runId: handle.firstExecutionRunId, started: true as const }, 201);
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        return c.json({ store: row.code, workflowId, started: false as const, message: 'a paid-order reconcile is already running for this store' }, 200);
-      }
+      const input: OrderReconcileInput = { storeCode: row.code, hookUrl: hookUrlOf(deps) };
+      const start = await startUnlessRunning(deps, ORDER_RECONCILE_WORKFLOW_TYPE, workflowId, [input]);
+      if (!start.started) return c.json({ store: row.code, workflowId, started: false as const, message: 'a paid-order reconcile is already running for this store' }, 200);
+      deps.logger.info({ store: row.code, workflowId }, 'paid-order reconcile started');
+      return c.json({ store: row.code, workflowId, runId: start.runId, started: true as const }, 201);
     },
   );
 

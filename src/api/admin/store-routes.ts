@@ -2,13 +2,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { saveStoreSettings } from '../../db/stores-repository.js';
-import { webhookUrl } from '../../install/install-plan.js';
 import { installWithRelbase, runInstall, type InstallOutcome } from '../../install/run-install.js';
 import { ensureStoreSchedules, SCHEDULE_SETTINGS } from '../../install/store-schedules.js';
 import { approveStore, reactivateStore, saveRelbaseCredentials } from '../../stores/oauth-tokens.js';
 import { mergeSettings, readSettings, storeSettingsChangeSchema } from '../../stores/settings.js';
 import { HttpError } from '../errors.js';
-import { messageOf, requireStoreRow, storeFromPath, type AdminDeps } from './deps.js';
+import { hookUrlOf, messageOf, requireStoreRow, storeFromPath, type AdminDeps } from './deps.js';
 import { adminRouter, errorAnswers, jsonAnswer, jsonRequest, NO_STORE, StoreParams } from './openapi.js';
 import { InstallDone, InstallRunning, ReactivateAnswer, RelbaseConnectedAnswer, StoreSettingsAnswer, StoresAnswer } from './schemas.js';
 import { badInput, inputHook, readJsonBody, ZodError } from './validation.js';
@@ -101,9 +100,8 @@ export function storeRoutes(deps: AdminDeps) {
       // start); a store not served has none to follow (its install makes them).
       if (row.status !== 'active' || !SCHEDULE_SETTINGS.some((k) => changed.includes(k))) return c.json({ store: row.code, settings: next }, 200);
       let schedules: Awaited<ReturnType<typeof ensureStoreSchedules>> | string;
-      const hookUrl = deps.publicUrlSet === false ? null : webhookUrl(deps.publicUrl);
       try {
-        schedules = await ensureStoreSchedules(deps.temporal, { storeCode: row.code, taskQueue: deps.mainTaskQueue, hookUrl, settings: next });
+        schedules = await ensureStoreSchedules(deps.temporal, { storeCode: row.code, taskQueue: deps.mainTaskQueue, hookUrl: hookUrlOf(deps), settings: next });
       } catch (err) {
         deps.logger.warn({ store: row.code, err: messageOf(err) }, 'could not update the schedules to the new settings');
         schedules = `not updated: ${messageOf(err)}; run npm run ops -- install --store ${row.code} to bring them up to date`;

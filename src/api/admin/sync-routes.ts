@@ -2,11 +2,11 @@
  * Catalog sync and stock refresh: start, cancel, progress and report of `catalog:{store}`, and a
  * stock reconcile run for a store. The workflows do the work; these routes only start, signal and read.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { createRoute } from '@hono/zod-openapi';
 import { triggerStockReconcile } from '../../stock/schedules.js';
 import { HttpError } from '../errors.js';
-import { messageOf, storeFromPath, type AdminDeps } from './deps.js';
+import { messageOf, startUnlessRunning, storeFromPath, type AdminDeps } from './deps.js';
 import { adminRouter, errorAnswers, jsonAnswer, NO_STORE, StoreParams } from './openapi.js';
 import {
   CatalogSyncAlreadyRunning,
@@ -222,21 +222,10 @@ export function syncRoutes(deps: AdminDeps) {
         return c.json({ store: row.code, scheduleId: STOCK_REFRESH.scheduleId(row.code), started: true as const, message }, 202);
       }
       const workflowId = STOCK_REFRESH.workflowId(row.code);
-      try {
-        const handle = await deps.temporal.workflow.start(STOCK_REFRESH.workflowType, {
-          workflowId,
-          taskQueue: deps.mainTaskQueue,
-          args: [STOCK_REFRESH.input(row.code)],
-          workflowIdConflictPolicy: 'FAIL',
-        });
-        deps.logger.info({ store: row.code, workflowId }, 'stock refresh started');
-        return c.json({ store: row.code, workflowId, runId: handle.firstExecutionRunId, started: true as const }, 201);
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) {
-          return c.json({ store: row.code, workflowId, started: false as const, message: 'a stock refresh is already running for this store' }, 200);
-        }
-        throw err;
-      }
+      const start = await startUnlessRunning(deps, STOCK_REFRESH.workflowType, workflowId, [STOCK_REFRESH.input(row.code)]);
+      if (!start.started) return c.json({ store: row.code, workflowId, started: false as const, message: 'a stock refresh is already running for this store' }, 200);
+      deps.logger.info({ store: row.code, workflowId }, 'stock refresh started');
+      return c.json({ store: row.code, workflowId, runId: start.runId, started: true as const }, 201);
     },
   );
 
