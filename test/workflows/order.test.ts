@@ -248,6 +248,64 @@ describe('waiting for products', () => {
   });
 });
 
+describe('a run continued as new after issuing', () => {
+  /** Starts a run as one that continued as new while listening (the document issued, the window open) with a webhook in its first task. */
+  function startCarriedWithWebhook(store: TestStore) {
+    return env.client.workflow.signalWithStart<typeof orderWorkflow, [{ event: string; statusEnum: string | null; deliveryId: string }]>(ORDER_WORKFLOW_TYPE, {
+      workflowId: orderWorkflowId(store.storeCode, ORDER_ID),
+      taskQueue: store.taskQueue,
+      args: [
+        {
+          storeCode: store.storeCode,
+          orderId: ORDER_ID,
+          carried: { paid: true, override: null, eventsReceived: 3, history: [], watchUntil: new Date(Date.now() + DAY_S * 1000).toISOString() },
+        },
+      ],
+      signal: orderEventSignal,
+      signalArgs: [{ event: 'order_canceled', statusEnum: 'canceled', deliveryId: 'd-cancel' }],
+    });
+  }
+
+  it('a cancellation that reaches it before it listens is read, not lost until the window ends', async () => {
+    const store = newStore();
+    // creditNoteOnCancel off: the run ends at once on reading the cancellation, saying so; no 61 activities to fake.
+    const f = orderFakes({ statuses: ['canceled'], plans: [readyPlan()], alreadyIssued: true, creditNoteOnCancel: false });
+    const status = await withWorkers(env, store, f.activities, async () => {
+      const handle = await startCarriedWithWebhook(store);
+      await skipTime(env.client, handle.workflowId);
+      return handle.result();
+    });
+    expect(f.calls.names(['findIssuedDocument', 'fetchOrder', 'planCancellationCredit'])).toEqual(['findIssuedDocument', 'fetchOrder', 'planCancellationCredit']);
+    expect(status.state).toBe('issued');
+    expect(status.reason).toContain('creditNoteOnCancel is off');
+    expect(status.eventsReceived).toBe(4);
+  });
+
+  it('with no webhook it only listens: no read of the order until one comes or the window ends', async () => {
+    const store = newStore();
+    const f = orderFakes({ statuses: ['paid'], plans: [readyPlan()], alreadyIssued: true });
+    const status = await withWorkers(env, store, f.activities, async () => {
+      const handle = await env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
+        workflowId: orderWorkflowId(store.storeCode, ORDER_ID),
+        taskQueue: store.taskQueue,
+        args: [
+          {
+            storeCode: store.storeCode,
+            orderId: ORDER_ID,
+            carried: { paid: true, override: null, eventsReceived: 3, history: [], watchUntil: new Date(Date.now() + DAY_S * 1000).toISOString() },
+          },
+        ],
+      });
+      await skipTime(env.client, handle.workflowId);
+      return handle.result();
+    });
+    // Nothing came in the window: the run ends issued without reading the order.
+    expect(f.calls.names(['findIssuedDocument', 'fetchOrder', 'planCancellationCredit'])).toEqual(['findIssuedDocument']);
+    expect(status.state).toBe('issued');
+    expect(status.reason).toBe('the document was issued by an earlier run of this order');
+  });
+});
+
 describe('operator updates', () => {
   it('retry and resolve are refused while the order waits for payment, and change nothing', async () => {
     const store = newStore();

@@ -110,6 +110,11 @@ const PATCH_RETURNS = 'order-returns';
 const PATCH_INVOICE = 'order-boleta-to-factura';
 /** A run continued as new after an SII rejection starts in needs_attention, not in issued for a moment. */
 const PATCH_SII_ATTENTION_CARRIED = 'order-sii-attention-carried';
+/**
+ * A run continued as new after issuing reads the order when a webhook reached it before it began to
+ * listen (it came in its first task, or while it showed its state): that webhook may be the cancellation.
+ */
+const PATCH_CARRIED_EARLY_WAKE_READS = 'order-carried-early-wake-reads';
 /** The most lines a return may have: a 61 holds at most 60 (chile-dte.md B5). */
 const RETURN_MAX_LINES = 60;
 /** The first look at the SII status in plans recorded before the store setting existed. */
@@ -342,7 +347,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
           if (sii.attention !== null) await enter('needs_attention', sii.attention);
         }
       }
-      return afterIssue(carried?.watchUntil ? Date.parse(carried.watchUntil) : null, !carried?.watchUntil, sii);
+      // A run started by a webhook reads the order at once; one continued as new reads it when a
+      // webhook came before it listens (counted in wakeUps since the run began, none carried over).
+      const readFirst = !carried?.watchUntil || (wakeUps > 0 && patched(PATCH_CARRIED_EARLY_WAKE_READS));
+      return afterIssue(carried?.watchUntil ? Date.parse(carried.watchUntil) : null, readFirst, sii);
     }
   }
 

@@ -5,6 +5,7 @@
  * claimed since the intent was read), with a relBase whose label search the test controls.
  */
 import type { CreateOutcome, IssuedRecord, IssueIntent, OrderDocumentPlan, OrderSnapshot, SiiStatusRead } from '../../../src/activities/order-activities.js';
+import type { CancellationCreditPlan } from '../../../src/activities/credit-note-activities.js';
 import type { ResolveSignal } from '../../../src/workflows/order/contracts.js';
 import { Calls } from './harness.js';
 
@@ -45,6 +46,10 @@ export interface OrderScript {
   foundFromLook?: number;
   /** relBase's `sii_status` at each look after issuing (the last one repeats); default: accepted at once. */
   siiStatuses?: SiiStatusRead[];
+  /** The document was issued by an earlier run (the row starts issued as ISSUED). */
+  alreadyIssued?: boolean;
+  /** The store's creditNoteOnCancel; a cancellation with it off ends the run issued, saying so. */
+  creditNoteOnCancel?: boolean;
 }
 
 export interface OrderFakes {
@@ -70,7 +75,9 @@ export function orderFakes(script: OrderScript): OrderFakes {
   let looks = 0;
   let creates = 0;
   let siiReads = 0;
-  const row: { state: IssueIntent['state']; createsSent: number; issued: IssuedRecord | null; tokens: number } = { state: 'intent', createsSent: 0, issued: null, tokens: 0 };
+  const row: { state: IssueIntent['state']; createsSent: number; issued: IssuedRecord | null; tokens: number } = script.alreadyIssued
+    ? { state: 'issued', createsSent: 1, issued: ISSUED, tokens: 1 }
+    : { state: 'intent', createsSent: 0, issued: null, tokens: 0 };
 
   const activities = calls.record({
     findIssuedDocument(): IssuedRecord | null {
@@ -109,6 +116,10 @@ export function orderFakes(script: OrderScript): OrderFakes {
     },
     readSiiStatus(): SiiStatusRead {
       return nth(script.siiStatuses ?? [{ siiStatus: 'accepted', statusName: 'Aceptado' }], siiReads++);
+    },
+    planCancellationCredit(): CancellationCreditPlan {
+      const document = row.issued ? { label: `JS-${ORDER_ID}`, relbaseId: row.issued.relbaseId, typeDocument: row.issued.typeDocument, folio: row.issued.folio } : null;
+      return { enabled: script.creditNoteOnCancel ?? true, document, creditNotes: [], issuing: { settleSeconds: 300, alwaysLookFirst: false } };
     },
     recordIssued(input: { document: IssuedRecord }): void {
       row.state = 'issued';
