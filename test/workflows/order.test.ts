@@ -248,6 +248,27 @@ describe('waiting for products', () => {
   });
 });
 
+describe('a cancellation that comes while the order is read', () => {
+  it('a cancellation webhook during the read that finds the order paid: the document is issued, then the order is read again for the cancellation', async () => {
+    const store = newStore();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    // The first read answers "paid" (the order as it was when the read began); the next ones "canceled".
+    const f = orderFakes({ statuses: ['paid', 'canceled'], plans: [readyPlan()], creditNoteOnCancel: false, beforeRead: (n) => (n === 1 ? held : undefined) });
+    const status = await withWorkers(env, store, f.activities, async () => {
+      const handle = await start(store);
+      await f.calls.waitFor('fetchOrder');
+      // The signal is in the history before the read answers.
+      await handle.signal(orderEventSignal, { event: 'order_canceled', statusEnum: 'canceled', deliveryId: 'd-cancel' });
+      release();
+      await skipTime(env.client, handle.workflowId);
+      return handle.result();
+    });
+    expect(f.calls.names(['fetchOrder', 'sendCreate', 'planCancellationCredit'])).toEqual(['fetchOrder', 'sendCreate', 'fetchOrder', 'planCancellationCredit']);
+    expect(status.reason).toContain('creditNoteOnCancel is off');
+  });
+});
+
 describe('a run continued as new after issuing', () => {
   /** Starts a run as one that continued as new while listening (the document issued, the window open) with a webhook in its first task. */
   function startCarriedWithWebhook(store: TestStore) {

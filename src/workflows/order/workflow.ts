@@ -115,6 +115,11 @@ const PATCH_SII_ATTENTION_CARRIED = 'order-sii-attention-carried';
  * listen (it came in its first task, or while it showed its state): that webhook may be the cancellation.
  */
 const PATCH_CARRIED_EARLY_WAKE_READS = 'order-carried-early-wake-reads';
+/**
+ * The first document pass counts wake-ups from before the read that found the order paid: a webhook
+ * that came during that read (it may be the cancellation) is read for, not absorbed.
+ */
+const PATCH_PAID_READ_BASELINE = 'order-paid-read-baseline';
 /** The most lines a return may have: a 61 holds at most 60 (chile-dte.md B5). */
 const RETURN_MAX_LINES = 60;
 /** The first look at the SII status in plans recorded before the store setting existed. */
@@ -359,8 +364,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   // 1. Payment. The API decides, not the payload.
   let order: OrderSnapshot;
   let paidHintRechecks = 0;
+  /** The wake-ups counted before the read that found the order paid. */
+  let paidReadSeen: number;
   for (;;) {
     const seen = wakeUps;
+    paidReadSeen = seen;
     order = await readOrder();
     status.total = order.total;
     const s = parseOrderStatus(order.statusEnum);
@@ -383,7 +391,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   // 2. The document: plan, wait when it must, issue. Re-read the order on every pass after a wait.
   let firstPass = true;
   for (;;) {
-    const seen = wakeUps;
+    const seen = firstPass && patched(PATCH_PAID_READ_BASELINE) ? paidReadSeen : wakeUps;
     if (!firstPass) {
       order = await readOrder();
       const s = parseOrderStatus(order.statusEnum);

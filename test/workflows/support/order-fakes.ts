@@ -46,6 +46,8 @@ export interface OrderScript {
   foundFromLook?: number;
   /** relBase's `sii_status` at each look after issuing (the last one repeats); default: accepted at once. */
   siiStatuses?: SiiStatusRead[];
+  /** Awaited at the start of each read of the order (1-based): a test holds a read open with it. */
+  beforeRead?: (read: number) => Promise<void> | void;
   /** The document was issued by an earlier run (the row starts issued as ISSUED). */
   alreadyIssued?: boolean;
   /** The store's creditNoteOnCancel; a cancellation with it off ends the run issued, saying so. */
@@ -84,8 +86,10 @@ export function orderFakes(script: OrderScript): OrderFakes {
       return row.issued;
     },
     recordOrderState(): void {},
-    fetchOrder(): OrderSnapshot {
-      return snapshot(nth(statuses, reads++));
+    async fetchOrder(): Promise<OrderSnapshot> {
+      const read = reads++;
+      await script.beforeRead?.(read + 1);
+      return snapshot(nth(statuses, read));
     },
     planOrderDocument(_input: { override: ResolveSignal | null }): OrderDocumentPlan {
       return nth(plans, planned++);
