@@ -90,6 +90,41 @@ describe('stock push', () => {
     expect(calls.names()).toEqual(['loadStockTarget', 'loadStockTarget']);
   });
 
+  it('a notice that arrives while the target is read again is kept when that read says unlinked: the next round pushes it', async () => {
+    const store = newStore();
+    const workflowId = stockPushWorkflowId(store.storeCode, SKU);
+    const calls = new Calls();
+    let loads = 0;
+    const activities = calls.record({
+      // The second read (after the debounce) is served from before the SKU was linked; the notice the
+      // link sends arrives while it runs. From then on the SKU is linked.
+      async loadStockTarget(): Promise<StockTarget> {
+        const n = ++loads;
+        if (n === 2) await env.client.workflow.getHandle(workflowId).signal(stockChangedSignal, { observed: 8 });
+        return { enabled: true, debounceMs: 1_000, link: n <= 2 ? null : LINK, lastPushed: null };
+      },
+      readRelbaseStock: () => 8,
+      readShopStock: () => ({ stock: 2, unlimited: false }),
+      writeShopStock: () => undefined,
+      recordStockPush: () => undefined,
+    });
+    const handle = await startPush(store, {});
+    await skipTime(env.client, handle.workflowId);
+    const status = await withWorkers(env, store, activities, () => handle.result());
+    // The first notice carried no reading, so the push reads relBase (8).
+    expect(calls.names()).toEqual([
+      'loadStockTarget',
+      'loadStockTarget',
+      'loadStockTarget',
+      'loadStockTarget',
+      'readRelbaseStock',
+      'readShopStock',
+      'writeShopStock',
+      'recordStockPush',
+    ]);
+    expect(status).toMatchObject({ pushes: 1, lastPushed: 8, lastOutcome: 'pushed 8' });
+  });
+
   it('after its rounds per run it continues as new, carrying the notice not yet pushed, and the new run pushes it', async () => {
     const store = newStore();
     const workflowId = stockPushWorkflowId(store.storeCode, SKU);

@@ -20,6 +20,11 @@ const PUSHES_PER_RUN = 100;
  * three (kept in src/activities/legacy-sync-activities.ts).
  */
 const SINGLE_CALL_PUSH_PATCH = 'stock-push-single-calls';
+/**
+ * A notice that arrives while the target is read again after the debounce is kept when that read
+ * says "off" or "unlinked": it may come from the change that switched sync on or linked the SKU.
+ */
+const NOTICE_DURING_READ_PATCH = 'stock-push-notice-during-target-read';
 
 export async function stockPushWorkflow(input: StockPushInput): Promise<StockPushStatus> {
   const { storeCode, sku } = input;
@@ -44,11 +49,19 @@ export async function stockPushWorkflow(input: StockPushInput): Promise<StockPus
 
   const status: StockPushStatus = { storeCode, sku, state: 'waiting', lastOutcome: null, lastRead: null, lastPushed: null, pushes: 0, skipped: 0 };
   let pending: StockChange | undefined = input.carried ?? undefined;
+  /** Notices received by this run, to tell whether one came during a read. */
+  let notices = 0;
   setHandler(stockPushStatusQuery, () => status);
   setHandler(stockChangedSignal, (change) => {
     // A notice without a reading makes the push read relBase, even if an earlier one carried a value.
     pending = pending && pending.observed == null ? pending : change;
+    notices++;
   });
+  /** Drops the notices handled by a round that pushes nothing, except one that came after `seen`. */
+  function dropNotices(seen: number): void {
+    if (notices !== seen && patched(NOTICE_DURING_READ_PATCH)) return;
+    pending = undefined;
+  }
 
   const roundsPerRun = input.roundsPerRun ?? PUSHES_PER_RUN;
   let rounds = 0;
@@ -61,14 +74,15 @@ export async function stockPushWorkflow(input: StockPushInput): Promise<StockPus
     status.state = 'debouncing';
     await sleep(before.debounceMs);
     // Read again after the wait: the switch or the link may have changed meanwhile.
+    const seen = notices;
     const target = await db.loadStockTarget({ storeCode, sku });
     if (!target.enabled) {
-      pending = undefined;
+      dropNotices(seen);
       status.lastOutcome = 'stock sync off: nothing pushed';
       continue;
     }
     if (!target.link) {
-      pending = undefined;
+      dropNotices(seen);
       status.lastOutcome = 'unlinked: the SKU has no active relBase product';
       continue;
     }
