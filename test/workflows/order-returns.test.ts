@@ -8,11 +8,11 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporal
 import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateOutcome, InvoicePlan, IssuedRecord, IssueIntent, ReturnPlan } from '../../src/activities/order-activities.js';
-import { invoiceUpdate, ORDER_RETURN_REFUSED, orderStatusQuery, orderWorkflowId, returnUpdate } from '../../src/workflows/order/contracts.js';
+import { invoiceUpdate, ORDER_RETURN_REFUSED, orderEventSignal, orderStatusQuery, orderWorkflowId, returnUpdate } from '../../src/workflows/order/contracts.js';
 import type { orderWorkflow } from '../../src/workflows/order/workflow.js';
 import { ORDER_WORKFLOW_TYPE } from '../../src/workflows/workflow-types.js';
-import { Calls, newStore, openEnv, skipTime, waitIdle, withWorkers, type TestStore, type WorkflowTestEnv } from './support/harness.js';
-import { ORDER_ID, orderFakes, readyPlan } from './support/order-fakes.js';
+import { Calls, newStore, openEnv, runIdsOf, skipTime, waitIdle, withWorkers, type TestStore, type WorkflowTestEnv } from './support/harness.js';
+import { ORDER_ID, orderFakes, readyPlan, type OrderScript } from './support/order-fakes.js';
 
 let env: WorkflowTestEnv;
 beforeAll(async () => {
@@ -65,8 +65,8 @@ const PLANNED: ReturnPlan = {
 };
 
 /** The order fakes, with a row per credit note or factura label beside the document's, and scripted return and boleta → factura plans. */
-function fakes(plans: ReturnPlan[], invoicePlans: InvoicePlan[] = []) {
-  const f = orderFakes({ statuses: ['paid'], plans: [readyPlan()] });
+function fakes(plans: ReturnPlan[], invoicePlans: InvoicePlan[] = [], store: Pick<OrderScript, 'creditNoteOnCancel'> = {}) {
+  const f = orderFakes({ statuses: ['paid'], plans: [readyPlan()], ...store });
   const calls = new Calls();
   const rows = new Map<string, { state: IssueIntent['state']; issued: IssuedRecord | null }>();
   const rowOf = (label: string) => rows.get(label) ?? (rows.set(label, { state: 'intent', issued: null }), rows.get(label)!);
@@ -224,5 +224,75 @@ describe('returns', () => {
       'beginIssue',
       'beginIssue',
     ]);
+  });
+});
+
+describe('a listening run that would continue as new while it serves a return', () => {
+  function startWithLimit(store: TestStore, continueAsNewAfterEvents: number) {
+    return env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
+      workflowId: orderWorkflowId(store.storeCode, ORDER_ID),
+      taskQueue: store.taskQueue,
+      args: [{ storeCode: store.storeCode, orderId: ORDER_ID, continueAsNewAfterEvents }],
+    });
+  }
+
+  it('a cancellation that arrives while it waits for the return to finish is read before any hand-over', async () => {
+    // The history length of a run idle after issuing (the fakes make it the same every time): the
+    // limit is set just past it, so the run hands over at its next pass and not before.
+    const probe = newStore();
+    const p = fakes([PLANNED]);
+    const idleLength = await withWorkers(env, probe, p.activities, async () => {
+      const h = await startWithLimit(probe, 100_000);
+      await p.f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'issued');
+      await waitIdle(h);
+      const n = (await h.fetchHistory()).events?.length ?? 0;
+      await h.terminate('test: calibrated');
+      return n;
+    });
+
+    const store = newStore();
+    // creditNoteOnCancel off: reading the cancellation ends the run at once, saying so.
+    const { f, activities } = fakes([PLANNED], [], { creditNoteOnCancel: false });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let planning!: () => void;
+    const planningStarted = new Promise<void>((r) => (planning = r));
+    const gated = {
+      ...activities,
+      planReturn: async (input: { document: unknown }) => {
+        planning();
+        await held;
+        return activities.planReturn(input);
+      },
+    };
+    const { status, runs } = await withWorkers(env, store, gated, async () => {
+      const handle = await startWithLimit(store, idleLength + 3);
+      await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'issued');
+      await waitIdle(handle);
+      // A return whose planning is held open: the run serves it beside its listening.
+      const update = handle.executeUpdate(returnUpdate, { args: [request] });
+      await planningStarted;
+      // A webhook that is not a cancellation: the run reads the order (paid), then, past its limit,
+      // waits for the return to finish before handing over.
+      await handle.signal(orderEventSignal, { event: 'order_updated', statusEnum: 'paid', deliveryId: 'd-updated' });
+      for (;;) {
+        const { raw } = await handle.describe();
+        if (f.calls.count('fetchOrder') >= 2 && !raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 1) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // Now the cancellation, and then the return finishes.
+      f.setStatuses(['canceled']);
+      await handle.signal(orderEventSignal, { event: 'order_canceled', statusEnum: 'canceled', deliveryId: 'd-canceled' });
+      release();
+      await update;
+      await skipTime(env.client, handle.workflowId);
+      const status = await handle.result();
+      return { status, runs: await runIdsOf(env.client, handle.workflowId) };
+    });
+    expect(f.calls.count('planCancellationCredit')).toBe(1);
+    expect(status.state).toBe('issued');
+    expect(status.reason).toContain('creditNoteOnCancel is off');
+    // Read for in the run that received it: no hand-over in between.
+    expect(runs).toHaveLength(1);
   });
 });

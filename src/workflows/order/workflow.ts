@@ -120,6 +120,11 @@ const PATCH_CARRIED_EARLY_WAKE_READS = 'order-carried-early-wake-reads';
  * that came during that read (it may be the cancellation) is read for, not absorbed.
  */
 const PATCH_PAID_READ_BASELINE = 'order-paid-read-baseline';
+/**
+ * A listening run that waits for an operator's return to finish before continuing as new looks again
+ * after the wait: a webhook that came meanwhile (the cancellation) is read for, not handed over unread.
+ */
+const PATCH_LISTEN_CAN_RECHECK = 'order-listen-continue-recheck';
 /** The most lines a return may have: a 61 holds at most 60 (chile-dte.md B5). */
 const RETURN_MAX_LINES = 60;
 /** The first look at the SII status in plans recorded before the store setting existed. */
@@ -471,6 +476,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       }
       if (wakeUps === seen && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= continueAsNewAfter)) {
         await condition(allHandlersFinished);
+        if (wakeUps !== seen && patched(PATCH_LISTEN_CAN_RECHECK)) {
+          read = true;
+          continue;
+        }
         await continueAsNew<typeof orderWorkflow>({
           storeCode,
           orderId,
