@@ -270,18 +270,18 @@ describe('a cancellation that comes while the order is read', () => {
 });
 
 describe('a run continued as new after issuing', () => {
-  /** Starts a run as one that continued as new while listening (the document issued, the window open) with a webhook in its first task. */
+  /** The input of a run that continued as new while listening: the document issued, a day's window still open. */
+  function carriedInput(store: TestStore) {
+    const carried = { paid: true as const, override: null, eventsReceived: 3, history: [], watchUntil: new Date(Date.now() + DAY_S * 1000).toISOString() };
+    return { storeCode: store.storeCode, orderId: ORDER_ID, carried };
+  }
+
+  /** Starts such a run with a cancellation webhook in its first task. */
   function startCarriedWithWebhook(store: TestStore) {
     return env.client.workflow.signalWithStart<typeof orderWorkflow, [{ event: string; statusEnum: string | null; deliveryId: string }]>(ORDER_WORKFLOW_TYPE, {
       workflowId: orderWorkflowId(store.storeCode, ORDER_ID),
       taskQueue: store.taskQueue,
-      args: [
-        {
-          storeCode: store.storeCode,
-          orderId: ORDER_ID,
-          carried: { paid: true, override: null, eventsReceived: 3, history: [], watchUntil: new Date(Date.now() + DAY_S * 1000).toISOString() },
-        },
-      ],
+      args: [carriedInput(store)],
       signal: orderEventSignal,
       signalArgs: [{ event: 'order_canceled', statusEnum: 'canceled', deliveryId: 'd-cancel' }],
     });
@@ -309,13 +309,7 @@ describe('a run continued as new after issuing', () => {
       const handle = await env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
         workflowId: orderWorkflowId(store.storeCode, ORDER_ID),
         taskQueue: store.taskQueue,
-        args: [
-          {
-            storeCode: store.storeCode,
-            orderId: ORDER_ID,
-            carried: { paid: true, override: null, eventsReceived: 3, history: [], watchUntil: new Date(Date.now() + DAY_S * 1000).toISOString() },
-          },
-        ],
+        args: [carriedInput(store)],
       });
       await skipTime(env.client, handle.workflowId);
       return handle.result();
