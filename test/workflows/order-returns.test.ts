@@ -265,8 +265,9 @@ describe('a listening run that would continue as new while it serves a return', 
         return activities.planReturn(input);
       },
     };
+    const limit = idleLength + 3;
     const { status, runs } = await withWorkers(env, store, gated, async () => {
-      const handle = await startWithLimit(store, idleLength + 3);
+      const handle = await startWithLimit(store, limit);
       await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'issued');
       await waitIdle(handle);
       // A return whose planning is held open: the run serves it beside its listening.
@@ -275,9 +276,16 @@ describe('a listening run that would continue as new while it serves a return', 
       // A webhook that is not a cancellation: the run reads the order (paid), then, past its limit,
       // waits for the return to finish before handing over.
       await handle.signal(orderEventSignal, { event: 'order_updated', statusEnum: 'paid', deliveryId: 'd-updated' });
+      const deadline = Date.now() + 30_000;
       for (;;) {
         const { raw } = await handle.describe();
-        if (f.calls.count('fetchOrder') >= 2 && !raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 1) break;
+        if (f.calls.count('fetchOrder') >= 2 && !raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 1) {
+          // Past its limit, so the run would hand over now: the case under test, not a run that just listens on.
+          expect(Number(raw.workflowExecutionInfo?.historyLength)).toBeGreaterThanOrEqual(limit);
+          break;
+        }
+        if (Date.now() > deadline)
+          throw new Error(`the run did not read the order and wait for the return: ${JSON.stringify(raw.pendingActivities?.map((a) => a.activityType?.name))}`);
         await new Promise((r) => setTimeout(r, 50));
       }
       // Now the cancellation, and then the return finishes.

@@ -15,6 +15,7 @@ import {
   orderWorkflowId,
   productsSyncedSignal,
   resolveUpdate,
+  retrySignal,
   retryUpdate,
   type OrderStatus,
 } from '../../src/workflows/order/contracts.js';
@@ -266,6 +267,30 @@ describe('a cancellation that comes while the order is read', () => {
     });
     expect(f.calls.names(['fetchOrder', 'sendCreate', 'planCancellationCredit'])).toEqual(['fetchOrder', 'sendCreate', 'fetchOrder', 'planCancellationCredit']);
     expect(status.reason).toContain('creditNoteOnCancel is off');
+  });
+});
+
+describe('a read Jumpseller refused, then an operator retry', () => {
+  it('the retry the read waited for is not taken for a new webhook: the order is read once more, issued, and not read again', async () => {
+    const store = newStore();
+    const f = orderFakes({
+      statuses: ['paid'],
+      plans: [readyPlan()],
+      beforeRead: (n) => {
+        if (n === 1) throw ApplicationFailure.nonRetryable('order 1001 not found', 'JumpsellerNotFound');
+      },
+    });
+    const status = await withWorkers(env, store, f.activities, async () => {
+      const handle = await start(store);
+      await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'needs_attention');
+      await handle.signal(retrySignal);
+      await skipTime(env.client, handle.workflowId);
+      return handle.result();
+    });
+    expect(states(f)).toEqual(['checking', 'needs_attention', 'issuing', 'issued']);
+    // The refused read, the read the retry caused; none after issuing (nothing came since that read).
+    expect(f.calls.count('fetchOrder')).toBe(2);
+    expect(status.state).toBe('issued');
   });
 });
 

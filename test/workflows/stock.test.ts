@@ -90,18 +90,21 @@ describe('stock push', () => {
     expect(calls.names()).toEqual(['loadStockTarget', 'loadStockTarget']);
   });
 
-  it('a notice that arrives while the target is read again is kept when that read says unlinked: the next round pushes it', async () => {
+  it.each([
+    ['unlinked', (n: number): StockTarget => ({ enabled: true, debounceMs: 1_000, link: n <= 2 ? null : LINK, lastPushed: null })],
+    ['off', (n: number): StockTarget => ({ enabled: n > 2, debounceMs: 1_000, link: LINK, lastPushed: null })],
+  ] as const)('a notice that arrives while the target is read again is kept when that read says %s: the next round pushes it', async (_case, targetAt) => {
     const store = newStore();
     const workflowId = stockPushWorkflowId(store.storeCode, SKU);
     const calls = new Calls();
     let loads = 0;
     const activities = calls.record({
-      // The second read (after the debounce) is served from before the SKU was linked; the notice the
-      // link sends arrives while it runs. From then on the SKU is linked.
+      // The second read (after the debounce) is served from before the SKU was linked (or sync
+      // switched on); the notice that change sends arrives while it runs. From then on it holds.
       async loadStockTarget(): Promise<StockTarget> {
         const n = ++loads;
         if (n === 2) await env.client.workflow.getHandle(workflowId).signal(stockChangedSignal, { observed: 8 });
-        return { enabled: true, debounceMs: 1_000, link: n <= 2 ? null : LINK, lastPushed: null };
+        return targetAt(n);
       },
       readRelbaseStock: () => 8,
       readShopStock: () => ({ stock: 2, unlimited: false }),

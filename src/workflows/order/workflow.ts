@@ -312,6 +312,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     return { folio: document.folio, relbaseDocumentId: document.relbaseId, pdfUrl: document.pdfUrl, total: document.total ?? total, documentType: document.typeDocument };
   }
 
+  /** The wake-ups counted before the last attempt to read the order (after any wait for a retry). */
+  let lastReadSeen = 0;
+
   /** Waits for the next wake-up after `seen`, or until the timeout; true when woken. */
   async function waitForWakeUp(seen: number, timeout?: string): Promise<boolean> {
     return timeout === undefined ? (await condition(() => wakeUps > seen), true) : condition(() => wakeUps > seen, timeout);
@@ -324,6 +327,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   async function readOrder(): Promise<OrderSnapshot> {
     for (;;) {
       const seen = wakeUps;
+      lastReadSeen = seen;
       try {
         return await jumpseller.fetchOrder({ storeCode, orderId });
       } catch (err) {
@@ -369,12 +373,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   // 1. Payment. The API decides, not the payload.
   let order: OrderSnapshot;
   let paidHintRechecks = 0;
-  /** The wake-ups counted before the read that found the order paid. */
+  /** The wake-ups counted before the read that found the order paid (a retry it waited for is behind it). */
   let paidReadSeen: number;
   for (;;) {
     const seen = wakeUps;
-    paidReadSeen = seen;
     order = await readOrder();
+    paidReadSeen = lastReadSeen;
     status.total = order.total;
     const s = parseOrderStatus(order.statusEnum);
     if (s === 'canceled' || s === 'abandoned') {
