@@ -56,17 +56,6 @@ async function expectOneDocumentEach(ids: number[], timeoutMs: number) {
   expect(new Set(rows.map((r) => r.relbase_id))).toEqual(new Set(docs.map((d) => String(d.id))));
 }
 
-/** Per order, the creates sent that relBase did not refuse (a throttled create made nothing). */
-async function createsNotRefused(ids: number[]): Promise<number[]> {
-  const rows = await stack.db
-    .selectFrom('documents')
-    .select(['creates_sent', 'creates_refused'])
-    .where('store_code', '=', stack.storeCode)
-    .where('order_id', 'in', ids.map(String))
-    .execute();
-  return rows.map((r) => r.creates_sent - r.creates_refused);
-}
-
 describe('exactly one document when relBase answers late or never', () => {
   it('100 orders, each first create committed 45 s late with its answer dropped', async () => {
     await stack.setSettings({ documentSettleSeconds: 60 });
@@ -77,7 +66,7 @@ describe('exactly one document when relBase answers late or never', () => {
       expect(stack.rb.simulator.requests().lateCommits).toBe(100);
       // Each order waited for its document rather than creating another: one create each that relBase
       // did not refuse (a create refused by throttling made nothing and is counted apart).
-      expect(await createsNotRefused(ids)).toEqual(ids.map(() => 1));
+      expect(await stack.createsNotRefused(ids)).toEqual(ids.map(() => 1));
       const sample = await stack.orderStatus(ids[0]!);
       expect(sample.reason).toBe('the document already existed in relBase and was linked');
       expect(sample.history.some((h) => /waiting to confirm document JS-\d+, 1 of \d+ looks/.test(h.reason ?? ''))).toBe(true);
@@ -105,7 +94,7 @@ describe('exactly one document when relBase answers late or never', () => {
       const ids = await payOrders(5);
       await expectOneDocumentEach(ids, 300_000);
       expect(stack.rb.simulator.requests().hungCreates).toBe(5);
-      expect(await createsNotRefused(ids)).toEqual(ids.map(() => 2));
+      expect(await stack.createsNotRefused(ids)).toEqual(ids.map(() => 2));
     } finally {
       stack.rb.simulator.setFaults({ hungCreate: null });
     }

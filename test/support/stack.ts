@@ -118,6 +118,8 @@ export interface TestStack {
    * loaded machine may take a while to pick that up: the bound is a deadline, not a timed assertion).
    */
   readModelState(orderId: number | string, wanted: string): Promise<string | undefined>;
+  /** Per order (in the documents table's order), the creates sent that relBase did not refuse (a throttled create made nothing). */
+  createsNotRefused(orderIds: (number | string)[]): Promise<number[]>;
   /** Stops the workers only (a crash or a deploy); `startWorkers` brings them back. */
   stopWorkers(): Promise<void>;
   startWorkers(): Promise<void>;
@@ -259,6 +261,15 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
         state = row?.state;
       }
       return state;
+    },
+    async createsNotRefused(orderIds) {
+      const rows = await db
+        .selectFrom('documents')
+        .select(['creates_sent', 'creates_refused'])
+        .where('store_code', '=', storeCode)
+        .where('order_id', 'in', orderIds.map(String))
+        .execute();
+      return rows.map((r) => r.creates_sent - r.creates_refused);
     },
     async stopWorkers() {
       await workers.shutdown();
