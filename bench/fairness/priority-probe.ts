@@ -16,69 +16,31 @@
  *
  * With lowPriority=1 (every key at the same priority) it is the control.
  */
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { findTemporalCli } from '../../src/temporal/cli-binary.js';
+import { startDevServer } from '../../src/temporal/dev-server.js';
+import { freePort } from '../../test/support/environment.js';
 import { runBench } from '../run.js';
 import type { ProbeBatch } from './probe-workflows.js';
 
-const TEMPORAL = fileURLToPath(new URL('../../.tools/bin/temporal', import.meta.url));
 const QUEUE = 'probe-api';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.once('error', reject);
-  });
-}
-
-async function connectWhenUp(address: string): Promise<Connection> {
-  for (let i = 0; ; i++) {
-    try {
-      const c = await Connection.connect({ address, connectTimeout: 1000 });
-      await c.workflowService.getSystemInfo({});
-      return c;
-    } catch (err) {
-      if (i > 150) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
 
 runBench(async () => {
   const [limit = 3, high = 45, low = 15, lowPriority = 3] = process.argv.slice(2).map(Number);
-  const port = await freePort();
-  const server = spawn(
-    TEMPORAL,
-    [
-      'server',
-      'start-dev',
-      '--headless',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--log-level',
-      'error',
-      '--dynamic-config-value',
-      'matching.enableFairness=true',
-      '--dynamic-config-value',
-      'matching.numTaskqueueReadPartitions=1',
-      '--dynamic-config-value',
-      'matching.numTaskqueueWritePartitions=1',
-    ],
-    { stdio: 'ignore' },
-  );
-  process.once('exit', () => server.kill('SIGKILL'));
-  const address = `127.0.0.1:${port}`;
-  const connection = await connectWhenUp(address);
+  // The project's dev server (one partition per queue already) with fairness switched on.
+  const server = await startDevServer({
+    binary: findTemporalCli(undefined, process.env.PATH),
+    port: await freePort(),
+    uiPort: undefined,
+    namespace: 'default',
+    dbFile: undefined,
+    dynamicConfig: ['matching.enableFairness=true'],
+  });
+  const address = server.address;
+  const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   await connection.workflowService.updateTaskQueueConfig({
     namespace: 'default',
@@ -130,5 +92,5 @@ runBench(async () => {
   };
   for (const b of batches) console.log(`  ${b.fairnessKey} per second (second:count): ${secondsOf(b.fairnessKey)}`);
   await connection.close();
-  server.kill('SIGTERM');
+  await server.stop();
 });

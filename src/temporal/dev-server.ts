@@ -22,6 +22,8 @@ export interface DevServerOptions {
   /** The Web UI decodes payloads through this remote codec endpoint (Temporal's codec protocol). */
   uiCodecEndpoint?: string;
   startupTimeoutMs?: number;
+  /** More `--dynamic-config-value` settings (`key=value`), e.g. `matching.enableFairness=true` for the fairness probe. */
+  dynamicConfig?: string[];
 }
 
 export interface DevServer {
@@ -43,6 +45,7 @@ function serverArgs(o: DevServerOptions, ip: string): string[] {
   // (the same as the cluster and docker-compose configurations).
   args.push('--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1');
   args.push('--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1');
+  for (const value of o.dynamicConfig ?? []) args.push('--dynamic-config-value', value);
   if (o.dbFile) args.push('--db-filename', o.dbFile);
   if (o.uiPort !== undefined) {
     args.push('--ui-port', String(o.uiPort), '--ui-ip', ip);
