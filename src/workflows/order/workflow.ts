@@ -373,12 +373,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   // 1. Payment. The API decides, not the payload.
   let order: OrderSnapshot;
   let paidHintRechecks = 0;
-  /** The wake-ups counted before the read that found the order paid (a retry it waited for is behind it). */
-  let paidReadSeen: number;
   for (;;) {
     const seen = wakeUps;
     order = await readOrder();
-    paidReadSeen = lastReadSeen;
     status.total = order.total;
     const s = parseOrderStatus(order.statusEnum);
     if (s === 'canceled' || s === 'abandoned') {
@@ -400,7 +397,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   // 2. The document: plan, wait when it must, issue. Re-read the order on every pass after a wait.
   let firstPass = true;
   for (;;) {
-    const seen = firstPass && patched(PATCH_PAID_READ_BASELINE) ? paidReadSeen : wakeUps;
+    // The first pass follows the read that found the order paid: what came since that read is new.
+    const seen = firstPass && patched(PATCH_PAID_READ_BASELINE) ? lastReadSeen : wakeUps;
     if (!firstPass) {
       order = await readOrder();
       const s = parseOrderStatus(order.statusEnum);
