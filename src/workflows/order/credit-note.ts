@@ -6,7 +6,7 @@
  */
 import type { CreditNoteRecord, DocumentToIssue, IssuedRecord } from '../../activities/order-activities.js';
 import { annulmentOf, creditNoteLabel } from '../../domain/credit-note.js';
-import { permanentFailureOf } from './legacy-document-step.js';
+import { permanentFailureOf } from '../failures.js';
 import { issueExactlyOnce, type IssueContext } from './issue-document.js';
 
 /** The cancellation's credit note is always the order's first: an operator's returns come after it. */

@@ -11,7 +11,7 @@ import type { DocumentToIssue, IssuedRecord } from '../../activities/order-activ
 import type { CreditNoteSummary, InvoiceRequest } from './contracts.js';
 import type { AnnulContext } from './credit-note.js';
 import { ensureCustomer, issueExactlyOnce } from './issue-document.js';
-import { permanentFailureOf } from './legacy-document-step.js';
+import { permanentFailureOf } from '../failures.js';
 
 export type InvoiceResult = { kind: 'invoiced'; creditNote: CreditNoteSummary; factura: CreditNoteSummary; alreadyExisted: boolean } | { kind: 'refused'; reason: string };
 

@@ -21,7 +21,7 @@ import type { CreateOutcome, DocumentToIssue, IssuedRecord, IssuingSettings, Pla
 import type { DatabaseProxy, RelbaseProxy } from '../activity-proxies.js';
 import type { Receiver } from '../../domain/document-choice.js';
 import { countAmountMismatch } from './amount-mismatch-metric.js';
-import { permanentFailureOf } from './legacy-document-step.js';
+import { permanentFailureOf } from '../failures.js';
 import { settleLookDelays } from './settle-schedule.js';
 
 /** Runs recorded before customers were created with their comuna and city ids replay without the lookups. */

@@ -5,12 +5,13 @@
  * decides anything new, the workflow takes the current step. Do not change it: delete it (and
  * legacy-order-activities.ts) once no run started before single-call issuing is open.
  */
-import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
+import { patched } from '@temporalio/workflow';
 import type { OrderSnapshot } from '../../activities/order-activities.js';
 import { chooseDocument, readCheckoutFields, type DocumentChoice } from '../../domain/document-choice.js';
 import { allowsLineCount } from '../../domain/line-limits.js';
 import { buildDocumentLines, type DocumentLine } from '../../domain/order-lines.js';
 import type { DatabaseProxy, RelbaseProxy } from '../activity-proxies.js';
+import { permanentFailureOf } from '../failures.js';
 import { orderLabelValue, type OrderState, type OrderStatus, type ResolveSignal } from './contracts.js';
 
 export interface LegacyStepContext {
@@ -111,10 +112,4 @@ export async function legacyDocumentStep(ctx: LegacyStepContext, order: OrderSna
     }
     return { kind: 'ready', choice, lines: result.lines, total: result.total };
   }
-}
-
-/** The non-retryable failure behind an activity failure, if that is what it was. */
-export function permanentFailureOf(err: unknown): ApplicationFailure | undefined {
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) return err.cause;
-  return undefined;
 }

@@ -9,7 +9,7 @@ import type { CreditNoteRecord, DocumentToIssue, ReturnInput } from '../../activ
 import type { CreditNoteSummary } from './contracts.js';
 import { issueExactlyOnce } from './issue-document.js';
 import type { AnnulContext } from './credit-note.js';
-import { permanentFailureOf } from './legacy-document-step.js';
+import { permanentFailureOf } from '../failures.js';
 
 export type ReturnResult =
   | { kind: 'credited'; creditNote: CreditNoteSummary; alreadyExisted: boolean; earlier: CreditNoteSummary[] }

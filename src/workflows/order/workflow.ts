@@ -80,7 +80,8 @@ import { annulDocument } from './credit-note.js';
 import { turnIntoFactura } from './invoice.js';
 import { issueReturn } from './returns.js';
 import { findProductByCode, issueDocument } from './issue-document.js';
-import { legacyDocumentStep, permanentFailureOf } from './legacy-document-step.js';
+import { permanentFailureOf } from '../failures.js';
+import { legacyDocumentStep } from './legacy-document-step.js';
 
 /** How long an unpaid order is watched before the workflow closes (Jumpseller abandons it long before). */
 const PAYMENT_WAIT = '90 days';
