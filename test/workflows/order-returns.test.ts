@@ -4,15 +4,24 @@
  * planned by one activity, the document read from relBase only when the return is new, issued under
  * its own label; refusals fail the update and leave the run as it was. Activities are fakes.
  */
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateOutcome, InvoicePlan, IssuedRecord, IssueIntent, ReturnPlan } from '../../src/activities/order-activities.js';
-import { invoiceUpdate, ORDER_RETURN_REFUSED, orderEventSignal, orderStatusQuery, orderWorkflowId, returnUpdate } from '../../src/workflows/order/contracts.js';
+import type { CreateOutcome, InvoicePlan, IssuedRecord, IssueIntent, OrderDocumentPlan, ReturnPlan } from '../../src/activities/order-activities.js';
+import {
+  invoiceUpdate,
+  ORDER_RETURN_REFUSED,
+  orderEventSignal,
+  orderStatusQuery,
+  orderWorkflowId,
+  retryUpdate,
+  returnUpdate,
+  type OrderStatus,
+} from '../../src/workflows/order/contracts.js';
 import type { orderWorkflow } from '../../src/workflows/order/workflow.js';
 import { ORDER_WORKFLOW_TYPE } from '../../src/workflows/workflow-types.js';
 import { Calls, newStore, openEnv, runIdsOf, skipTime, waitIdle, withWorkers, type TestStore, type WorkflowTestEnv } from './support/harness.js';
-import { ORDER_ID, orderFakes, readyPlan, type OrderScript } from './support/order-fakes.js';
+import { ISSUED, ORDER_ID, orderFakes, readyPlan, type OrderScript } from './support/order-fakes.js';
 
 let env: WorkflowTestEnv;
 beforeAll(async () => {
@@ -65,7 +74,7 @@ const PLANNED: ReturnPlan = {
 };
 
 /** The order fakes, with a row per credit note or factura label beside the document's, and scripted return and boleta → factura plans. */
-function fakes(plans: ReturnPlan[], invoicePlans: InvoicePlan[] = [], store: Pick<OrderScript, 'creditNoteOnCancel'> = {}) {
+function fakes(plans: ReturnPlan[], invoicePlans: InvoicePlan[] = [], store: Pick<OrderScript, 'creditNoteOnCancel' | 'siiStatuses' | 'alreadyIssued'> = {}) {
   const f = orderFakes({ statuses: ['paid'], plans: [readyPlan()], ...store });
   const calls = new Calls();
   const rows = new Map<string, { state: IssueIntent['state']; issued: IssuedRecord | null }>();
@@ -227,73 +236,93 @@ describe('returns', () => {
   });
 });
 
-describe('a listening run that would continue as new while it serves a return', () => {
-  function startWithLimit(store: TestStore, continueAsNewAfterEvents: number) {
-    return env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
-      workflowId: orderWorkflowId(store.storeCode, ORDER_ID),
-      taskQueue: store.taskQueue,
-      args: [{ storeCode: store.storeCode, orderId: ORDER_ID, continueAsNewAfterEvents }],
-    });
-  }
+function startWithLimit(store: TestStore, continueAsNewAfterEvents: number) {
+  return env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
+    workflowId: orderWorkflowId(store.storeCode, ORDER_ID),
+    taskQueue: store.taskQueue,
+    args: [{ storeCode: store.storeCode, orderId: ORDER_ID, continueAsNewAfterEvents }],
+  });
+}
 
-  it('a cancellation that arrives while it waits for the return to finish is read before any hand-over', async () => {
-    // The history length of a run idle after issuing (the fakes make it the same every time): the
-    // limit is set just past it, so the run hands over at its next pass and not before.
-    const probe = newStore();
-    const p = fakes([PLANNED]);
-    const idleLength = await withWorkers(env, probe, p.activities, async () => {
-      const h = await startWithLimit(probe, 100_000);
-      await p.f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'issued');
-      await waitIdle(h);
-      const n = (await h.fetchHistory()).events?.length ?? 0;
-      await h.terminate('test: calibrated');
-      return n;
-    });
+/**
+ * The history length of a run at rest in `state` with these fakes (the same every time): a limit set
+ * just past it makes the run hand over at its next pass and not before.
+ */
+async function idleHistoryLength(probe: ReturnType<typeof fakes>, state: string): Promise<number> {
+  const store = newStore();
+  return withWorkers(env, store, probe.activities, async () => {
+    const h = await startWithLimit(store, 100_000);
+    await probe.f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === state);
+    await waitIdle(h);
+    const n = (await h.fetchHistory()).events?.length ?? 0;
+    await h.terminate('test: calibrated');
+    return n;
+  });
+}
 
-    const store = newStore();
-    // creditNoteOnCancel off: reading the cancellation ends the run at once, saying so.
-    const { f, activities } = fakes([PLANNED], [], { creditNoteOnCancel: false });
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let planning!: () => void;
-    const planningStarted = new Promise<void>((r) => (planning = r));
-    const gated = {
+/** The fakes with the return's planning held open until `release()`; `planningStarted` once it is. */
+function holdPlanReturn(activities: ReturnType<typeof fakes>['activities']) {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let planning!: () => void;
+  const planningStarted = new Promise<void>((r) => (planning = r));
+  return {
+    release,
+    planningStarted,
+    activities: {
       ...activities,
       planReturn: async (input: { document: unknown }) => {
         planning();
         await held;
         return activities.planReturn(input);
       },
-    };
+    },
+  };
+}
+
+/**
+ * Waits until the run, after `ready()`, has nothing to do but the held return's activity. With a
+ * `limit`, its history is past it: it would hand over now, so it waits for the return (the case
+ * under test, not a run that just listens on).
+ */
+async function untilWaitingForReturn(handle: WorkflowHandle, ready: () => boolean, limit?: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { raw } = await handle.describe();
+    if (ready() && !raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 1) {
+      if (limit !== undefined) expect(Number(raw.workflowExecutionInfo?.historyLength)).toBeGreaterThanOrEqual(limit);
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`the run did not come to wait for the return: ${JSON.stringify(raw.pendingActivities?.map((a) => a.activityType?.name))}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('a listening run that would continue as new while it serves a return', () => {
+  it('a cancellation that arrives while it waits for the return to finish is read before any hand-over', async () => {
+    const idleLength = await idleHistoryLength(fakes([PLANNED]), 'issued');
+
+    const store = newStore();
+    // creditNoteOnCancel off: reading the cancellation ends the run at once, saying so.
+    const { f, activities } = fakes([PLANNED], [], { creditNoteOnCancel: false });
+    const gate = holdPlanReturn(activities);
     const limit = idleLength + 3;
-    const { status, runs } = await withWorkers(env, store, gated, async () => {
+    const { status, runs } = await withWorkers(env, store, gate.activities, async () => {
       const handle = await startWithLimit(store, limit);
       await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'issued');
       await waitIdle(handle);
       // A return whose planning is held open: the run serves it beside its listening.
       const update = handle.executeUpdate(returnUpdate, { args: [request] });
-      await planningStarted;
+      await gate.planningStarted;
       // A webhook that is not a cancellation: the run reads the order (paid), then, past its limit,
       // waits for the return to finish before handing over.
       await handle.signal(orderEventSignal, { event: 'order_updated', statusEnum: 'paid', deliveryId: 'd-updated' });
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const { raw } = await handle.describe();
-        if (f.calls.count('fetchOrder') >= 2 && !raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 1) {
-          // Past its limit, so the run would hand over now: the case under test, not a run that just listens on.
-          expect(Number(raw.workflowExecutionInfo?.historyLength)).toBeGreaterThanOrEqual(limit);
-          break;
-        }
-        if (Date.now() > deadline)
-          throw new Error(`the run did not read the order and wait for the return: ${JSON.stringify(raw.pendingActivities?.map((a) => a.activityType?.name))}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await untilWaitingForReturn(handle, () => f.calls.count('fetchOrder') >= 2, limit);
       // Now the cancellation, and then the return finishes.
       f.setStatuses(['canceled']);
       await handle.signal(orderEventSignal, { event: 'order_canceled', statusEnum: 'canceled', deliveryId: 'd-canceled' });
-      release();
+      gate.release();
       await update;
-      await skipTime(env.client, handle.workflowId);
       const status = await handle.result();
       return { status, runs: await runIdsOf(env.client, handle.workflowId) };
     });
@@ -304,3 +333,169 @@ describe('a listening run that would continue as new while it serves a return', 
     expect(runs).toHaveLength(1);
   });
 });
+
+describe("an operator's retry while a waiting run serves a return before handing over", () => {
+  it('is planned for and answered at once; the run hands over once the return is done', async () => {
+    // Products missing: the order waits (pending_products), where retry is accepted. A return sent
+    // meanwhile is refused in the end (no document yet), but while its planning is held open it runs.
+    const missing: OrderDocumentPlan = { kind: 'missing_products', skus: ['SKU-1'] };
+    const refused: ReturnPlan = { kind: 'refused', reason: 'the order has no document yet' };
+    const probe = fakes([refused]);
+    probe.f.setPlans([missing]);
+    const idleLength = await idleHistoryLength(probe, 'pending_products');
+
+    const store = newStore();
+    const { f, activities } = fakes([refused]);
+    f.setPlans([missing]);
+    const gate = holdPlanReturn(activities);
+    const limit = idleLength + 3;
+    const outcome = await withWorkers(env, store, gate.activities, async () => {
+      const handle = await startWithLimit(store, limit);
+      await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'pending_products');
+      await waitIdle(handle);
+      const update = handle.executeUpdate(returnUpdate, { args: [request] }).then(
+        () => 'served',
+        (e: unknown) => e,
+      );
+      await gate.planningStarted;
+      // A webhook: the run plans again (still missing), is past its limit, and waits for the return
+      // before handing over.
+      await handle.signal(orderEventSignal, { event: 'order_updated', statusEnum: 'paid', deliveryId: 'd-updated' });
+      await untilWaitingForReturn(handle, () => f.calls.count('planOrderDocument') >= 2, limit);
+      // The operator's retry while it waits: answered once the order planned again, the return still held.
+      const retry = handle.executeUpdate(retryUpdate);
+      const answer = await Promise.race([retry, new Promise<'unanswered'>((r) => setTimeout(() => r('unanswered'), 15_000))]);
+      const plansAtAnswer = f.calls.count('planOrderDocument');
+      const runsBeforeRelease = await runIdsOf(env.client, handle.workflowId);
+      gate.release();
+      const returned = await update;
+      const runs = await runsWhenHandedOver(handle);
+      const now = await settledState(handle);
+      await handle.terminate('test over');
+      retry.catch(() => undefined);
+      return { answer, plansAtAnswer, runsBeforeRelease, returned, runs, now };
+    });
+    expect(outcome.answer).not.toBe('unanswered');
+    expect(outcome.answer).toMatchObject({ state: 'pending_products' });
+    expect(outcome.plansAtAnswer).toBe(3);
+    // No hand-over while the return ran; one after it ended (refused: the order has no document).
+    expect(outcome.runsBeforeRelease).toHaveLength(1);
+    expect(outcome.returned).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(((outcome.returned as WorkflowUpdateFailedError).cause as ApplicationFailure).message).toContain('no document yet');
+    expect(outcome.runs).toHaveLength(2);
+    expect(outcome.now.state).toBe('pending_products');
+  });
+
+  it('after the SII rejected the document (needs_attention, listening): answered once the status was looked at again; the return is served, then the hand-over', async () => {
+    const rejected = [{ siiStatus: 'rejected', statusName: 'Rechazado por el SII' }];
+    // The first look at the SII status a second after issuing, in real time.
+    const quickLook = readyPlan({ settleSeconds: 300, alwaysLookFirst: false, siiFirstCheckSeconds: 1 });
+    const probe = fakes([PLANNED], [], { siiStatuses: rejected });
+    probe.f.setPlans([quickLook]);
+    const idleLength = await idleHistoryLength(probe, 'needs_attention');
+
+    const store = newStore();
+    const { f, activities } = fakes([PLANNED], [], { siiStatuses: rejected });
+    f.setPlans([quickLook]);
+    const gate = holdPlanReturn(activities);
+    const limit = idleLength + 3;
+    const outcome = await withWorkers(env, store, gate.activities, async () => {
+      const handle = await startWithLimit(store, limit);
+      await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'needs_attention');
+      await waitIdle(handle);
+      const update = handle.executeUpdate(returnUpdate, { args: [request] });
+      await gate.planningStarted;
+      // A webhook: the run reads the order and looks at the SII status again (still rejected), is
+      // past its limit, and waits for the return before handing over.
+      await handle.signal(orderEventSignal, { event: 'order_updated', statusEnum: 'paid', deliveryId: 'd-updated' });
+      await untilWaitingForReturn(handle, () => f.calls.count('readSiiStatus') >= 2, limit);
+      const retry = handle.executeUpdate(retryUpdate);
+      const answer = await Promise.race([retry, new Promise<'unanswered'>((r) => setTimeout(() => r('unanswered'), 15_000))]);
+      const looksAtAnswer = f.calls.count('readSiiStatus');
+      const runsBeforeRelease = await runIdsOf(env.client, handle.workflowId);
+      gate.release();
+      const returned = await update;
+      const runs = await runsWhenHandedOver(handle);
+      const now = await settledState(handle);
+      await handle.terminate('test over');
+      retry.catch(() => undefined);
+      return { answer, looksAtAnswer, runsBeforeRelease, returned, runs, now };
+    });
+    expect(outcome.answer).not.toBe('unanswered');
+    expect(outcome.answer).toMatchObject({ state: 'needs_attention' });
+    expect(outcome.looksAtAnswer).toBe(3);
+    expect(outcome.runsBeforeRelease).toHaveLength(1);
+    expect(outcome.returned.creditNote.label).toBe(LABEL);
+    expect(outcome.runs).toHaveLength(2);
+    // The next run still waits for the operator about the rejection.
+    expect(outcome.now.state).toBe('needs_attention');
+    expect(outcome.now.reason).toContain('the SII rejected document');
+  });
+
+  it('a run continued as new after the rejection, serving a return as it starts: answered with its state, and the retry still looks again', async () => {
+    const store = newStore();
+    const { f, activities } = fakes([PLANNED], [], { alreadyIssued: true, siiStatuses: [{ siiStatus: 'rejected', statusName: 'Rechazado' }] });
+    const gate = holdPlanReturn(activities);
+    // The run's first look for the document is held too, so the return comes before the run shows its state.
+    let found!: () => void;
+    const lookHeld = new Promise<void>((r) => (found = r));
+    const look = (activities as unknown as Record<string, () => Promise<unknown>>)['findIssuedDocument']!;
+    const held = { ...gate.activities, findIssuedDocument: async () => (await lookHeld, look()) };
+    const attention = 'the SII rejected document 321: Rechazado; send retry';
+    const sii = { relbaseId: ISSUED.relbaseId, startedAt: Date.now(), firstMs: 1000, checks: 1, nextAt: null, status: 'rejected', attention };
+    const outcome = await withWorkers(env, store, held, async () => {
+      const handle = await env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
+        workflowId: orderWorkflowId(store.storeCode, ORDER_ID),
+        taskQueue: store.taskQueue,
+        args: [
+          {
+            storeCode: store.storeCode,
+            orderId: ORDER_ID,
+            carried: { paid: true, override: null, eventsReceived: 1, history: [], watchUntil: new Date(Date.now() + 86_400_000).toISOString(), sii },
+          },
+        ],
+      });
+      const update = handle.executeUpdate(returnUpdate, { args: [request] });
+      await gate.planningStarted;
+      found();
+      // It shows needs_attention, then waits for the return before it listens.
+      await untilWaitingForReturn(handle, () => f.calls.count('recordOrderState') > 0);
+      const retry = handle.executeUpdate(retryUpdate);
+      const answer = await Promise.race([retry, new Promise<'unanswered'>((r) => setTimeout(() => r('unanswered'), 15_000))]);
+      const looksAtAnswer = f.calls.count('readSiiStatus');
+      gate.release();
+      await update;
+      // The retry's wake-up is still counted: the run reads the order and looks at the SII status.
+      await f.calls.waitFor('readSiiStatus');
+      const now = await handle.query(orderStatusQuery);
+      await handle.terminate('test over');
+      retry.catch(() => undefined);
+      return { answer, looksAtAnswer, now };
+    });
+    expect(outcome.answer).not.toBe('unanswered');
+    expect(outcome.answer).toMatchObject({ state: 'needs_attention', reason: attention });
+    expect(outcome.looksAtAnswer).toBe(0);
+    expect(f.calls.count('fetchOrder')).toBe(1);
+    expect(outcome.now.state).toBe('needs_attention');
+  });
+});
+
+/** The state of the order's latest run once it has left 'checking' (or after 10 s). */
+async function settledState(handle: WorkflowHandle): Promise<OrderStatus> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const now = await env.client.workflow.getHandle(handle.workflowId).query(orderStatusQuery);
+    if (now.state !== 'checking' || Date.now() > deadline) return now;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The runs of the order once the first has handed over to a second (or after 30 s). */
+async function runsWhenHandedOver(handle: WorkflowHandle): Promise<string[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const runs = await runIdsOf(env.client, handle.workflowId);
+    if (runs.length >= 2 || Date.now() > deadline) return runs;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

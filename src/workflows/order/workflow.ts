@@ -126,6 +126,12 @@ const PATCH_PAID_READ_BASELINE = 'order-paid-read-baseline';
  * after the wait: a webhook that came meanwhile (the cancellation) is read for, not handed over unread.
  */
 const PATCH_LISTEN_CAN_RECHECK = 'order-listen-continue-recheck';
+/**
+ * Waiting for running update handlers (a return, a boleta → factura) before ending or handing over
+ * also ends at a wake-up: an operator's retry or resolve accepted meanwhile waits for a plan that only
+ * the waiting code makes, so waiting for it to finish too never ended.
+ */
+const PATCH_HANDLERS_WAIT_WAKES = 'order-handlers-wait-wakes';
 /** The most lines a return may have: a 61 holds at most 60 (chile-dte.md B5). */
 const RETURN_MAX_LINES = 60;
 /** The first look at the SII status in plans recorded before the store setting existed. */
@@ -305,8 +311,24 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   async function finish(state: OrderState, reason: string | null, extra: Partial<OrderStatus> = {}): Promise<OrderStatus> {
     await enter(state, reason, extra);
     plans++;
-    await condition(allHandlersFinished);
-    return status;
+    for (;;) {
+      const seen = wakeUps;
+      await handlersFinishedOrWakeUp(seen);
+      if (allHandlersFinished()) return status;
+      // A retry or resolve came while a return was served: it is answered with the state as it
+      // stands; its wake-up stays counted, and a run that goes on (needs_attention) reads for it.
+      plans++;
+    }
+  }
+
+  /**
+   * Waits until no update handler runs, or until a wake-up after `seen` (see PATCH_HANDLERS_WAIT_WAKES);
+   * the caller looks at `wakeUps` again. Nothing is recorded when no handler runs.
+   */
+  async function handlersFinishedOrWakeUp(seen: number): Promise<void> {
+    if (allHandlersFinished()) return;
+    if (patched(PATCH_HANDLERS_WAIT_WAKES)) await condition(() => allHandlersFinished() || wakeUps !== seen);
+    else await condition(allHandlersFinished);
   }
 
   function issuedExtra(document: IssuedRecord, total: number | null): Partial<OrderStatus> {
@@ -431,14 +453,17 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       }
     }
     if (wakeUps === seen && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= continueAsNewAfter)) {
-      // Nothing is pending (no wake-up since this pass began, so no update waits for a plan).
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof orderWorkflow>({
-        storeCode,
-        orderId,
-        carried: { paid: true, override: override ?? null, eventsReceived: status.eventsReceived, history: status.history },
-        continueAsNewAfterEvents: continueAsNewAfter,
-      });
+      // Nothing is pending (no wake-up since this pass began, so no update waits for a plan); one that
+      // comes while a return is served is planned for first (waitForWakeUp returns at once).
+      await handlersFinishedOrWakeUp(seen);
+      // Runs recorded before the patch waited for the handlers alone and handed over whatever came.
+      if (wakeUps === seen || !patched(PATCH_HANDLERS_WAIT_WAKES))
+        await continueAsNew<typeof orderWorkflow>({
+          storeCode,
+          orderId,
+          carried: { paid: true, override: override ?? null, eventsReceived: status.eventsReceived, history: status.history },
+          continueAsNewAfterEvents: continueAsNewAfter,
+        });
     }
     await waitForWakeUp(seen);
   }
@@ -471,14 +496,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         // A webhook that arrived while the order was read is read for too before the run ends, and
         // an operator's return being served is finished first.
         if (wakeUps === seen) {
-          await condition(allHandlersFinished);
+          await handlersFinishedOrWakeUp(seen);
           if (wakeUps === seen) return status;
         }
         read = true;
         continue;
       }
       if (wakeUps === seen && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= continueAsNewAfter)) {
-        await condition(allHandlersFinished);
+        await handlersFinishedOrWakeUp(seen);
         if (wakeUps !== seen && patched(PATCH_LISTEN_CAN_RECHECK)) {
           read = true;
           continue;

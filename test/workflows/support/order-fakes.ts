@@ -4,7 +4,7 @@
  * issuing steps (intent → create_sent → issued, creates counted, a token only while no create was
  * claimed since the intent was read), with a relBase whose label search the test controls.
  */
-import type { CreateOutcome, IssuedRecord, IssueIntent, OrderDocumentPlan, OrderSnapshot, SiiStatusRead } from '../../../src/activities/order-activities.js';
+import type { CreateOutcome, IssuedRecord, IssueIntent, IssuingSettings, OrderDocumentPlan, OrderSnapshot, SiiStatusRead } from '../../../src/activities/order-activities.js';
 import type { CancellationCreditPlan } from '../../../src/activities/credit-note-activities.js';
 import type { ResolveSignal } from '../../../src/workflows/order/contracts.js';
 import { Calls } from './harness.js';
@@ -27,7 +27,7 @@ export function snapshot(statusEnum: string): OrderSnapshot {
   };
 }
 
-export function readyPlan(issuing: { settleSeconds: number; alwaysLookFirst: boolean } = { settleSeconds: 300, alwaysLookFirst: false }): OrderDocumentPlan {
+export function readyPlan(issuing: IssuingSettings = { settleSeconds: 300, alwaysLookFirst: false }): OrderDocumentPlan {
   return {
     kind: 'ready',
     document: { typeDocument: 39, typeDocumentSii: null, customerFor: null, lines: [], total: 11900, fellBackReason: null, shippingProductCode: null },
