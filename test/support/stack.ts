@@ -30,6 +30,7 @@ import type { JumpsellerSimulatorOptions } from '../../src/sandbox/jumpseller/si
 import { createStoreRegistry, type StoreRegistry } from '../../src/stores/registry.js';
 import { readSettings, type StoreSettings } from '../../src/stores/settings.js';
 import { bundleWorkflows } from '../../src/temporal/bundle-workflows.js';
+import { readWorkflowBundle } from './bundle-file.js';
 import { createWorkers, type RunningWorkers } from '../../src/worker.js';
 import { MAIN_TASK_QUEUE } from '../../src/workflows/task-queues.js';
 import { orderStatusQuery, orderWorkflowId, type OrderState, type OrderStatus } from '../../src/workflows/order/contracts.js';
@@ -38,9 +39,9 @@ type SimProduct = ReturnType<RunningJumpsellerSimulator['sim']['createProduct']>
 type SeededProduct = ReturnType<RunningRelbaseSimulator['simulator']['seedProducts']>[number];
 
 let bundle: Promise<WorkflowBundle> | undefined;
-/** The workflow bundle, built once per test file (webpack takes seconds). */
+/** The workflow bundle: in a test run the one the global setup built; a bench script builds its own, once. */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflows();
+  bundle ??= process.env.VITEST ? Promise.resolve(readWorkflowBundle(inject('workflowBundlePath'))) : bundleWorkflows();
   return bundle;
 }
 

@@ -7,13 +7,13 @@
  * Fakes are recorded in a `Calls` log, which tests assert on and wait on (never on the wall clock).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { JUMPSELLER_ACTIVITY_NAMES, RELBASE_ACTIVITY_NAMES } from '../../../src/activities/queue-activities.js';
 import { jumpsellerQueue, relbaseQueue } from '../../../src/workflows/task-queues.js';
+import { readWorkflowBundle } from '../../support/bundle-file.js';
 import { testDataConverter } from '../../support/encryption.js';
 
 /** Shared with the integration tests. */
@@ -35,7 +35,7 @@ export async function openEnv(): Promise<WorkflowTestEnv> {
     runtimeInstalled = true;
   }
   const address = inject('workflowsServerAddress');
-  const bundle: WorkflowBundle = { code: readFileSync(inject('workflowBundlePath'), 'utf8') };
+  const bundle: WorkflowBundle = readWorkflowBundle(inject('workflowBundlePath'));
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   const client = new Client({ connection, dataConverter: testDataConverter });
