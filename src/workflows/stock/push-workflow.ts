@@ -5,9 +5,10 @@
  * 0), and updates Jumpseller only when that differs from what was last pushed. Idle, it finishes; the
  * next notice starts it again. It continues as new before its history grows large.
  */
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { stockForShop } from '../../domain/stock.js';
 import { databaseActivities, jumpsellerActivities, relbaseActivities } from '../activity-proxies.js';
+import { permanentFailureOf } from '../failures.js';
 import { stockChangedSignal, stockPushStatusQuery, type StockChange, type StockPushInput, type StockPushStatus } from './contracts.js';
 
 /** With no notice for this long the workflow ends (a new notice starts a new run). */
@@ -112,8 +113,9 @@ export async function stockPushWorkflow(input: StockPushInput): Promise<StockPus
     } catch (err) {
       // A refusal retrying cannot fix (variant deleted in Jumpseller, no warehouse configured) is
       // shown and waited out: the next notice tries again once someone has fixed it.
-      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable)) throw err;
-      status.lastOutcome = `not pushed: ${err.cause.message}`;
+      const refusal = permanentFailureOf(err);
+      if (!refusal) throw err;
+      status.lastOutcome = `not pushed: ${refusal.message}`;
     }
   }
   await condition(allHandlersFinished);
