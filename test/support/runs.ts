@@ -5,15 +5,16 @@
 import type { WorkflowHandle } from '@temporalio/client';
 
 /**
- * Waits until the workflow's current run has nothing in flight (no workflow task, no activity): what
- * it does next can only come from what the test sends it, or from a timer. Polls the server's
- * description, within a bound (a deadline, not an assertion: generous for a loaded machine).
+ * Waits until the workflow's current run has nothing in flight (no workflow task, no activity but the
+ * `heldActivities` the test holds open): what it does next can only come from what the test sends it,
+ * or from a timer. Polls the server's description, within a bound (a deadline, not an assertion:
+ * generous for a loaded machine).
  */
-export async function waitIdle(handle: WorkflowHandle, timeoutMs = 60_000): Promise<void> {
+export async function waitIdle(handle: WorkflowHandle, timeoutMs = 60_000, heldActivities = 0): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { raw } = await handle.describe();
-    if (!raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 0) return;
+    if (!raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === heldActivities) return;
     if (Date.now() > deadline) throw new Error(`workflow ${handle.workflowId} still busy after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }

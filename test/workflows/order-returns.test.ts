@@ -20,7 +20,7 @@ import {
 } from '../../src/workflows/order/contracts.js';
 import type { orderWorkflow } from '../../src/workflows/order/workflow.js';
 import { ORDER_WORKFLOW_TYPE } from '../../src/workflows/workflow-types.js';
-import { Calls, newStore, openEnv, runIdsOf, skipTime, waitIdle, withWorkers, type TestStore, type WorkflowTestEnv } from './support/harness.js';
+import { answerWithin, Calls, newStore, openEnv, runIdsOf, skipTime, waitIdle, withWorkers, type TestStore, type WorkflowTestEnv } from './support/harness.js';
 import { ISSUED, ORDER_ID, orderFakes, readyPlan, type OrderScript } from './support/order-fakes.js';
 
 let env: WorkflowTestEnv;
@@ -281,21 +281,18 @@ function holdPlanReturn(activities: ReturnType<typeof fakes>['activities']) {
 }
 
 /**
- * Waits until the run, after `ready()`, has nothing to do but the held return's activity. With a
- * `limit`, its history is past it: it would hand over now, so it waits for the return (the case
- * under test, not a run that just listens on).
+ * Waits until `ready()`, then until the run has nothing to do but the held return's activity. With a
+ * `limit`, its history is past it: it would hand over now, so it waits for the return (the case under
+ * test, not a run that just listens on).
  */
 async function untilWaitingForReturn(handle: WorkflowHandle, ready: () => boolean, limit?: number): Promise<void> {
   const deadline = Date.now() + 30_000;
-  for (;;) {
-    const { raw } = await handle.describe();
-    if (ready() && !raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 1) {
-      if (limit !== undefined) expect(Number(raw.workflowExecutionInfo?.historyLength)).toBeGreaterThanOrEqual(limit);
-      return;
-    }
-    if (Date.now() > deadline) throw new Error(`the run did not come to wait for the return: ${JSON.stringify(raw.pendingActivities?.map((a) => a.activityType?.name))}`);
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error('the run did not come to wait for the return');
     await new Promise((r) => setTimeout(r, 50));
   }
+  await waitIdle(handle, 30_000, 1);
+  if (limit !== undefined) expect(Number((await handle.describe()).raw.workflowExecutionInfo?.historyLength)).toBeGreaterThanOrEqual(limit);
 }
 
 describe('a listening run that would continue as new while it serves a return', () => {
@@ -364,7 +361,7 @@ describe("an operator's retry while a waiting run serves a return before handing
       await untilWaitingForReturn(handle, () => f.calls.count('planOrderDocument') >= 2, limit);
       // The operator's retry while it waits: answered once the order planned again, the return still held.
       const retry = handle.executeUpdate(retryUpdate);
-      const answer = await Promise.race([retry, new Promise<'unanswered'>((r) => setTimeout(() => r('unanswered'), 15_000))]);
+      const answer = await answerWithin(retry, 15_000);
       const plansAtAnswer = f.calls.count('planOrderDocument');
       const runsBeforeRelease = await runIdsOf(env.client, handle.workflowId);
       gate.release();
@@ -410,7 +407,7 @@ describe("an operator's retry while a waiting run serves a return before handing
       await handle.signal(orderEventSignal, { event: 'order_updated', statusEnum: 'paid', deliveryId: 'd-updated' });
       await untilWaitingForReturn(handle, () => f.calls.count('readSiiStatus') >= 2, limit);
       const retry = handle.executeUpdate(retryUpdate);
-      const answer = await Promise.race([retry, new Promise<'unanswered'>((r) => setTimeout(() => r('unanswered'), 15_000))]);
+      const answer = await answerWithin(retry, 15_000);
       const looksAtAnswer = f.calls.count('readSiiStatus');
       const runsBeforeRelease = await runIdsOf(env.client, handle.workflowId);
       gate.release();
@@ -461,7 +458,7 @@ describe("an operator's retry while a waiting run serves a return before handing
       // It shows needs_attention, then waits for the return before it listens.
       await untilWaitingForReturn(handle, () => f.calls.count('recordOrderState') > 0);
       const retry = handle.executeUpdate(retryUpdate);
-      const answer = await Promise.race([retry, new Promise<'unanswered'>((r) => setTimeout(() => r('unanswered'), 15_000))]);
+      const answer = await answerWithin(retry, 15_000);
       const looksAtAnswer = f.calls.count('readSiiStatus');
       gate.release();
       await update;

@@ -173,3 +173,13 @@ export class Calls {
     return new Promise((resolve) => this.waiters.push({ match: m, resolve: (c) => resolve(c.input as T) }));
   }
 }
+
+/** What `promise` gives, or 'unanswered' when it has not settled within `ms`: for an update that must not hang. */
+export async function answerWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'unanswered'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<'unanswered'>((r) => (timer = setTimeout(() => r('unanswered'), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
