@@ -21,7 +21,7 @@ import {
 } from '../../src/workflows/order/contracts.js';
 import type { orderWorkflow } from '../../src/workflows/order/workflow.js';
 import { ORDER_WORKFLOW_TYPE } from '../../src/workflows/workflow-types.js';
-import { newStore, openEnv, runIdsOf, skipTime, timersOf, waitIdle, withWorkers, type TestStore, type WorkflowTestEnv } from './support/harness.js';
+import { answerWithin, newStore, openEnv, runIdsOf, skipTime, timersOf, waitIdle, withWorkers, type TestStore, type WorkflowTestEnv } from './support/harness.js';
 import { ISSUED, ORDER_ID, orderFakes, readyPlan, type OrderFakes } from './support/order-fakes.js';
 
 const DAY_S = 86_400;
@@ -291,6 +291,42 @@ describe('a read Jumpseller refused, then an operator retry', () => {
     // The refused read, the read the retry caused; none after issuing (nothing came since that read).
     expect(f.calls.count('fetchOrder')).toBe(2);
     expect(status.state).toBe('issued');
+  });
+
+  // Reads refused from the one given on: the retry update is answered once Jumpseller gives the order again.
+  it.each([
+    { when: 'while the order waits for payment', statuses: ['pending'], refusedFrom: 1, before: 'checking', answered: 'awaiting_payment' },
+    { when: 'while the run listens after issuing', statuses: ['paid'], refusedFrom: 2, before: 'issued', answered: 'issued' },
+  ])('$when: the retry update is answered with $answered', async ({ statuses, refusedFrom, before, answered }) => {
+    const store = newStore();
+    let refusing = true;
+    const f = orderFakes({
+      statuses,
+      plans: [readyPlan()],
+      beforeRead: (n) => {
+        if (refusing && n >= refusedFrom) throw ApplicationFailure.nonRetryable('Jumpseller answered 401: the token was revoked', 'JumpsellerUnauthorized');
+      },
+    });
+    const outcome = await withWorkers(env, store, f.activities, async () => {
+      const handle = await start(store);
+      await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === before);
+      await waitIdle(handle);
+      // A webhook makes the listening run read; the first read of a new order needs none.
+      if (refusedFrom > 1) await handle.signal(orderEventSignal, { event: 'order_updated', statusEnum: 'paid', deliveryId: 'd-updated' });
+      await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'needs_attention');
+      await waitIdle(handle);
+      refusing = false;
+      const retry = handle.executeUpdate(retryUpdate);
+      const answer = await answerWithin(retry, 15_000);
+      await handle.terminate('test over');
+      retry.catch(() => undefined);
+      return { answer };
+    });
+    expect(outcome.answer).not.toBe('unanswered');
+    expect(outcome.answer).toMatchObject({ state: answered });
+    // The refused reads and the one the retry caused; the wait after it may count the retry's wake-up
+    // once more and read again (a harmless extra read, as before this answer existed).
+    expect(f.calls.count('fetchOrder')).toBeGreaterThanOrEqual(refusedFrom + 1);
   });
 });
 

@@ -132,6 +132,12 @@ const PATCH_LISTEN_CAN_RECHECK = 'order-listen-continue-recheck';
  * the waiting code makes, so waiting for it to finish too never ended.
  */
 const PATCH_HANDLERS_WAIT_WAKES = 'order-handlers-wait-wakes';
+/**
+ * A read of the order that succeeds after Jumpseller refused it answers the operator's retry that
+ * waits for it, and the listening run shows `issued` again: before, a retry sent while the order
+ * waited for payment or listened after issuing was never answered (only a plan answered it).
+ */
+const PATCH_RECOVERED_READ_ANSWERS = 'order-recovered-read-answers';
 /** The most lines a return may have: a 61 holds at most 60 (chile-dte.md B5). */
 const RETURN_MAX_LINES = 60;
 /** The first look at the SII status in plans recorded before the store setting existed. */
@@ -337,6 +343,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
   /** The wake-ups counted before the last attempt to read the order (after any wait for a retry). */
   let lastReadSeen = 0;
+  /** The last read succeeded after Jumpseller had refused it (the order showed needs_attention meanwhile). */
+  let readRecovered = false;
+
+  /** After a read that recovered from a refusal, answers the retry that waits for it with the state now shown. */
+  function answerRecoveredRead(): void {
+    if (readRecovered && patched(PATCH_RECOVERED_READ_ANSWERS)) plans++;
+  }
 
   /** Waits for the next wake-up after `seen`, or until the timeout; true when woken. */
   async function waitForWakeUp(seen: number, timeout?: string): Promise<boolean> {
@@ -348,11 +361,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
    * waits for an operator's retry instead of failing the workflow, so it is never lost.
    */
   async function readOrder(): Promise<OrderSnapshot> {
-    for (;;) {
+    for (let refused = false; ; refused = true) {
       const seen = wakeUps;
       lastReadSeen = seen;
       try {
-        return await jumpseller.fetchOrder({ storeCode, orderId });
+        const order = await jumpseller.fetchOrder({ storeCode, orderId });
+        readRecovered = refused;
+        return order;
       } catch (err) {
         const failure = permanentFailureOf(err);
         if (!failure) throw err;
@@ -410,10 +425,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       // A paid webhook arrived but the API does not say so yet: look again shortly.
       paidHintRechecks++;
       await enter('awaiting_payment', `a paid webhook arrived but Jumpseller still says "${order.statusEnum}"; checking again`);
+      answerRecoveredRead();
       await waitForWakeUp(wakeUps, PAID_HINT_RECHECK);
       continue;
     }
     await enter('awaiting_payment', `Jumpseller says the order is "${order.statusEnum || 'unknown'}"; waiting for payment`);
+    answerRecoveredRead();
     if (!(await waitForWakeUp(seen, PAYMENT_WAIT))) return finish('expired', `no payment after ${PAYMENT_WAIT}; closed without a document`);
   }
 
@@ -456,7 +473,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       // Nothing is pending (no wake-up since this pass began, so no update waits for a plan); one that
       // comes while a return is served is planned for first (waitForWakeUp returns at once).
       await handlersFinishedOrWakeUp(seen);
-      // Runs recorded before the patch waited for the handlers alone and handed over whatever came.
+      // A run recorded before the patch waited for the handlers alone and hands over whatever came meanwhile.
       if (wakeUps === seen || !patched(PATCH_HANDLERS_WAIT_WAKES))
         await continueAsNew<typeof orderWorkflow>({
           storeCode,
@@ -484,6 +501,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
           // An operator's retry (or any webhook) after a rejection: look at the status again, and
           // answer an update waiting for it.
           await checkSiiStatus(sii);
+          plans++;
+        } else if (readRecovered && patched(PATCH_RECOVERED_READ_ANSWERS)) {
+          await enter('issued', 'Jumpseller gives the order again; listening for a cancellation');
           plans++;
         }
       }
