@@ -7,7 +7,7 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateOutcome, InvoicePlan, IssuedRecord, IssueIntent, OrderDocumentPlan, ReturnPlan } from '../../src/activities/order-activities.js';
+import type { CreateOutcome, InvoicePlan, IssuedRecord, IssueIntent, OrderDocumentPlan, ReturnPlan, SiiStatusRead } from '../../src/activities/order-activities.js';
 import {
   invoiceUpdate,
   ORDER_RETURN_REFUSED,
@@ -17,6 +17,7 @@ import {
   retryUpdate,
   returnUpdate,
   type OrderStatus,
+  type ReturnAnswer,
 } from '../../src/workflows/order/contracts.js';
 import type { orderWorkflow } from '../../src/workflows/order/workflow.js';
 import { ORDER_WORKFLOW_TYPE } from '../../src/workflows/workflow-types.js';
@@ -333,48 +334,19 @@ describe('a listening run that would continue as new while it serves a return', 
 
 describe("an operator's retry while a waiting run serves a return before handing over", () => {
   it('is planned for and answered at once; the run hands over once the return is done', async () => {
-    // Products missing: the order waits (pending_products), where retry is accepted. A return sent
-    // meanwhile is refused in the end (no document yet), but while its planning is held open it runs.
-    const missing: OrderDocumentPlan = { kind: 'missing_products', skus: ['SKU-1'] };
+    // Products missing: the order waits (pending_products), where retry is accepted. The return is
+    // refused in the end (no document yet), but while its planning is held open it runs.
     const refused: ReturnPlan = { kind: 'refused', reason: 'the order has no document yet' };
-    const probe = fakes([refused]);
-    probe.f.setPlans([missing]);
-    const idleLength = await idleHistoryLength(probe, 'pending_products');
-
-    const store = newStore();
-    const { f, activities } = fakes([refused]);
-    f.setPlans([missing]);
-    const gate = holdPlanReturn(activities);
-    const limit = idleLength + 3;
-    const outcome = await withWorkers(env, store, gate.activities, async () => {
-      const handle = await startWithLimit(store, limit);
-      await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'pending_products');
-      await waitIdle(handle);
-      const update = handle.executeUpdate(returnUpdate, { args: [request] }).then(
-        () => 'served',
-        (e: unknown) => e,
-      );
-      await gate.planningStarted;
-      // A webhook: the run plans again (still missing), is past its limit, and waits for the return
-      // before handing over.
-      await handle.signal(orderEventSignal, { event: 'order_updated', statusEnum: 'paid', deliveryId: 'd-updated' });
-      await untilWaitingForReturn(handle, () => f.calls.count('planOrderDocument') >= 2, limit);
-      // The operator's retry while it waits: answered once the order planned again, the return still held.
-      const retry = handle.executeUpdate(retryUpdate);
-      const answer = await answerWithin(retry, 15_000);
-      const plansAtAnswer = f.calls.count('planOrderDocument');
-      const runsBeforeRelease = await runIdsOf(env.client, handle.workflowId);
-      gate.release();
-      const returned = await update;
-      const runs = await runsWhenHandedOver(handle);
-      const now = await settledState(handle);
-      await handle.terminate('test over');
-      retry.catch(() => undefined);
-      return { answer, plansAtAnswer, runsBeforeRelease, returned, runs, now };
+    const outcome = await retryWhileHandingOver({
+      returnPlan: refused,
+      plan: { kind: 'missing_products', skus: ['SKU-1'] },
+      state: 'pending_products',
+      counted: 'planOrderDocument',
     });
     expect(outcome.answer).not.toBe('unanswered');
     expect(outcome.answer).toMatchObject({ state: 'pending_products' });
-    expect(outcome.plansAtAnswer).toBe(3);
+    // The first plan, the webhook's, and the retry's.
+    expect(outcome.countedAtAnswer).toBe(3);
     // No hand-over while the return ran; one after it ended (refused: the order has no document).
     expect(outcome.runsBeforeRelease).toHaveLength(1);
     expect(outcome.returned).toBeInstanceOf(WorkflowUpdateFailedError);
@@ -384,45 +356,20 @@ describe("an operator's retry while a waiting run serves a return before handing
   });
 
   it('after the SII rejected the document (needs_attention, listening): answered once the status was looked at again; the return is served, then the hand-over', async () => {
-    const rejected = [{ siiStatus: 'rejected', statusName: 'Rechazado por el SII' }];
     // The first look at the SII status a second after issuing, in real time.
-    const quickLook = readyPlan({ settleSeconds: 300, alwaysLookFirst: false, siiFirstCheckSeconds: 1 });
-    const probe = fakes([PLANNED], [], { siiStatuses: rejected });
-    probe.f.setPlans([quickLook]);
-    const idleLength = await idleHistoryLength(probe, 'needs_attention');
-
-    const store = newStore();
-    const { f, activities } = fakes([PLANNED], [], { siiStatuses: rejected });
-    f.setPlans([quickLook]);
-    const gate = holdPlanReturn(activities);
-    const limit = idleLength + 3;
-    const outcome = await withWorkers(env, store, gate.activities, async () => {
-      const handle = await startWithLimit(store, limit);
-      await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === 'needs_attention');
-      await waitIdle(handle);
-      const update = handle.executeUpdate(returnUpdate, { args: [request] });
-      await gate.planningStarted;
-      // A webhook: the run reads the order and looks at the SII status again (still rejected), is
-      // past its limit, and waits for the return before handing over.
-      await handle.signal(orderEventSignal, { event: 'order_updated', statusEnum: 'paid', deliveryId: 'd-updated' });
-      await untilWaitingForReturn(handle, () => f.calls.count('readSiiStatus') >= 2, limit);
-      const retry = handle.executeUpdate(retryUpdate);
-      const answer = await answerWithin(retry, 15_000);
-      const looksAtAnswer = f.calls.count('readSiiStatus');
-      const runsBeforeRelease = await runIdsOf(env.client, handle.workflowId);
-      gate.release();
-      const returned = await update;
-      const runs = await runsWhenHandedOver(handle);
-      const now = await settledState(handle);
-      await handle.terminate('test over');
-      retry.catch(() => undefined);
-      return { answer, looksAtAnswer, runsBeforeRelease, returned, runs, now };
+    const outcome = await retryWhileHandingOver({
+      returnPlan: PLANNED,
+      plan: readyPlan({ settleSeconds: 300, alwaysLookFirst: false, siiFirstCheckSeconds: 1 }),
+      siiStatuses: [{ siiStatus: 'rejected', statusName: 'Rechazado por el SII' }],
+      state: 'needs_attention',
+      counted: 'readSiiStatus',
     });
     expect(outcome.answer).not.toBe('unanswered');
     expect(outcome.answer).toMatchObject({ state: 'needs_attention' });
-    expect(outcome.looksAtAnswer).toBe(3);
+    // The first look, the webhook's, and the retry's.
+    expect(outcome.countedAtAnswer).toBe(3);
     expect(outcome.runsBeforeRelease).toHaveLength(1);
-    expect(outcome.returned.creditNote.label).toBe(LABEL);
+    expect((outcome.returned as ReturnAnswer).creditNote.label).toBe(LABEL);
     expect(outcome.runs).toHaveLength(2);
     // The next run still waits for the operator about the rejection.
     expect(outcome.now.state).toBe('needs_attention');
@@ -476,6 +423,49 @@ describe("an operator's retry while a waiting run serves a return before handing
     expect(outcome.now.state).toBe('needs_attention');
   });
 });
+
+/**
+ * The scenario of the retry tests: a run at rest in `state` (its history limit set so that its next
+ * pass hands over) serves a return held open; a webhook makes it pass (one more call of `counted`)
+ * and wait for the return before handing over; then an operator's retry. Gives what the retry
+ * answered, the calls of `counted` then, the runs before and after the return was released, what
+ * the return answered and the latest run's state.
+ */
+async function retryWhileHandingOver(setup: { returnPlan: ReturnPlan; plan: OrderDocumentPlan; siiStatuses?: SiiStatusRead[]; state: string; counted: string }) {
+  const fakesOf = () => {
+    const made = fakes([setup.returnPlan], [], setup.siiStatuses ? { siiStatuses: setup.siiStatuses } : {});
+    made.f.setPlans([setup.plan]);
+    return made;
+  };
+  const idleLength = await idleHistoryLength(fakesOf(), setup.state);
+  const store = newStore();
+  const { f, activities } = fakesOf();
+  const gate = holdPlanReturn(activities);
+  const limit = idleLength + 3;
+  return withWorkers(env, store, gate.activities, async () => {
+    const handle = await startWithLimit(store, limit);
+    await f.calls.waitFor<{ state: string }>('recordOrderState', (r) => r.state === setup.state);
+    await waitIdle(handle);
+    const update = handle.executeUpdate(returnUpdate, { args: [request] }).then(
+      (answer) => answer,
+      (e: unknown) => e,
+    );
+    await gate.planningStarted;
+    await handle.signal(orderEventSignal, { event: 'order_updated', statusEnum: 'paid', deliveryId: 'd-updated' });
+    await untilWaitingForReturn(handle, () => f.calls.count(setup.counted) >= 2, limit);
+    const retry = handle.executeUpdate(retryUpdate);
+    const answer = await answerWithin(retry, 15_000);
+    const countedAtAnswer = f.calls.count(setup.counted);
+    const runsBeforeRelease = await runIdsOf(env.client, handle.workflowId);
+    gate.release();
+    const returned = await update;
+    const runs = await runsWhenHandedOver(handle);
+    const now = await settledState(handle);
+    await handle.terminate('test over');
+    retry.catch(() => undefined);
+    return { answer, countedAtAnswer, runsBeforeRelease, returned, runs, now };
+  });
+}
 
 /** The state of the order's latest run once it has left 'checking' (or after 10 s). */
 async function settledState(handle: WorkflowHandle): Promise<OrderStatus> {
