@@ -1,13 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `unit` needs nothing running (pure domain code, clients against in-process
+/**
+ * Integration files that must run alone, after the others (each reason checked by reading the file):
+ * they poll the shared main task queue or spawn a worker that does (order-worker-crash,
+ * worker-new-store), claim or count every store's webhook deliveries (webhook-ingress,
+ * webhook-redispatcher), own a schedule with a fixed id (webhook-retention), count every store's
+ * metric series (the attacks), or load the machine for minutes (catalog-scale).
+ */
+const RUN_ALONE = [
+  'test/integration/order-worker-crash.test.ts',
+  'test/integration/worker-new-store.test.ts',
+  'test/integration/webhook-ingress.test.ts',
+  'test/integration/webhook-redispatcher.test.ts',
+  'test/integration/webhook-retention.test.ts',
+  'test/integration/catalog-scale.test.ts',
+  'test/security/attacks.stack.test.ts',
+];
+const INTEGRATION = ['test/integration/**/*.test.ts', 'test/security/**/*.stack.test.ts'];
+
+// Four projects. `unit` needs nothing running (pure domain code, clients against in-process
 // simulators, and the attacks in test/security that need no server); `workflows` runs the real
 // workflow bundle (built once per run) against fake activities on one time-skipping Temporal dev
-// server, no PostgreSQL (test/workflows/support/); `integration` gets one real
-// Temporal dev server and one fresh PostgreSQL database per run from the global setup. Files run one
-// at a time in integration: 2 cores, one server.
+// server, no PostgreSQL (test/workflows/support/); `integration` gets one real Temporal dev server
+// and one fresh PostgreSQL database per run from the global setup, every stack isolated by its own
+// store code and task queues. Those three run together, three files at a time: most integration
+// files wait for simulated faults in real time, so a 2-core machine has room for more than one.
+// `integration-alone` (RUN_ALONE) runs after them, one file at a time, with its own server and database.
 export default defineConfig({
   test: {
+    maxWorkers: 3,
     projects: [
       {
         test: {
@@ -30,11 +51,22 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/security/**/*.stack.test.ts'],
+          include: INTEGRATION,
+          exclude: RUN_ALONE,
           globalSetup: ['test/setup/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'integration-alone',
+          include: RUN_ALONE,
+          globalSetup: ['test/setup/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
