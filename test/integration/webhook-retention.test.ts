@@ -78,17 +78,18 @@ describe('webhook delivery retention', () => {
   });
 
   it('is scheduled hourly with the configured periods', async () => {
+    const schedule = stack.temporal.schedule.getHandle(DELIVERY_RETENTION_SCHEDULE_ID);
+    // The schedule's id is fixed: a worker another file spawned (order-worker-crash) may have created
+    // it on the shared server. Removed first, so that the create is what this test sees.
+    await schedule.delete().catch(() => undefined);
     try {
       expect(await ensureDeliveryRetentionSchedule(stack.temporal, stack.mainTaskQueue, { bodyRetentionDays: 5, retentionDays: 60 })).toBe('created');
       expect(await ensureDeliveryRetentionSchedule(stack.temporal, stack.mainTaskQueue, { bodyRetentionDays: 7, retentionDays: 90 })).toBe('updated');
-      const d = await stack.temporal.schedule.getHandle(DELIVERY_RETENTION_SCHEDULE_ID).describe();
+      const d = await schedule.describe();
       expect(d.spec.intervals?.map((i) => i.every)).toEqual([3_600_000]);
       expect(d.action).toMatchObject({ workflowType: DELIVERY_RETENTION_WORKFLOW_TYPE, args: [{ bodyRetentionDays: 7, retentionDays: 90 }] });
     } finally {
-      await stack.temporal.schedule
-        .getHandle(DELIVERY_RETENTION_SCHEDULE_ID)
-        .delete()
-        .catch(() => undefined);
+      await schedule.delete().catch(() => undefined);
     }
   });
 });
