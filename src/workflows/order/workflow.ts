@@ -346,9 +346,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   /** The last read succeeded after Jumpseller had refused it (the order showed needs_attention meanwhile). */
   let readRecovered = false;
 
-  /** After a read that recovered from a refusal, answers the retry that waits for it with the state now shown. */
-  function answerRecoveredRead(): void {
-    if (readRecovered && patched(PATCH_RECOVERED_READ_ANSWERS)) plans++;
+  /** The last read recovered from a refusal: the retry that caused it waits for an answer (see PATCH_RECOVERED_READ_ANSWERS). */
+  function recoveredReadAwaitsAnswer(): boolean {
+    return readRecovered && patched(PATCH_RECOVERED_READ_ANSWERS);
   }
 
   /** Waits for the next wake-up after `seen`, or until the timeout; true when woken. */
@@ -425,12 +425,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       // A paid webhook arrived but the API does not say so yet: look again shortly.
       paidHintRechecks++;
       await enter('awaiting_payment', `a paid webhook arrived but Jumpseller still says "${order.statusEnum}"; checking again`);
-      answerRecoveredRead();
+      if (recoveredReadAwaitsAnswer()) plans++;
       await waitForWakeUp(wakeUps, PAID_HINT_RECHECK);
       continue;
     }
     await enter('awaiting_payment', `Jumpseller says the order is "${order.statusEnum || 'unknown'}"; waiting for payment`);
-    answerRecoveredRead();
+    if (recoveredReadAwaitsAnswer()) plans++;
     if (!(await waitForWakeUp(seen, PAYMENT_WAIT))) return finish('expired', `no payment after ${PAYMENT_WAIT}; closed without a document`);
   }
 
@@ -502,7 +502,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
           // answer an update waiting for it.
           await checkSiiStatus(sii);
           plans++;
-        } else if (readRecovered && patched(PATCH_RECOVERED_READ_ANSWERS)) {
+        } else if (recoveredReadAwaitsAnswer()) {
           await enter('issued', 'Jumpseller gives the order again; listening for a cancellation');
           plans++;
         }
