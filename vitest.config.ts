@@ -17,6 +17,8 @@ const RUN_ALONE = [
   'test/security/attacks.stack.test.ts',
 ];
 const INTEGRATION = ['test/integration/**/*.test.ts', 'test/security/**/*.stack.test.ts'];
+/** What both integration projects get: a Temporal dev server and a fresh database each (test/setup/). */
+const INTEGRATION_SERVERS = { globalSetup: ['test/setup/global-setup.ts'], testTimeout: 120_000, hookTimeout: 180_000 };
 
 // Four projects. `unit` needs nothing running (pure domain code, clients against in-process
 // simulators, and the attacks in test/security that need no server); `workflows` runs the real
@@ -53,18 +55,14 @@ export default defineConfig({
           name: 'integration',
           include: INTEGRATION,
           exclude: RUN_ALONE,
-          globalSetup: ['test/setup/global-setup.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
+          ...INTEGRATION_SERVERS,
         },
       },
       {
         test: {
           name: 'integration-alone',
           include: RUN_ALONE,
-          globalSetup: ['test/setup/global-setup.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
+          ...INTEGRATION_SERVERS,
           maxWorkers: 1,
           sequence: { groupOrder: 1 },
         },

@@ -14,8 +14,6 @@ declare module 'vitest' {
     databaseUrl: string;
     /** True when the embedded PGlite stands in for PostgreSQL (one connection at a time). */
     embeddedDatabase: boolean;
-    /** The workflow bundle, built once for the run (test/support/bundle-file.ts). */
-    workflowBundlePath: string;
   }
 }
 

@@ -9,6 +9,13 @@ import { join } from 'node:path';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { bundleWorkflows } from '../../src/temporal/bundle-workflows.js';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Where the global setup wrote the run's workflow bundle. */
+    workflowBundlePath: string;
+  }
+}
+
 /** Builds the bundle into a temporary file; returns its path and the clean-up for the setup's teardown. */
 export async function writeWorkflowBundle(): Promise<{ path: string; remove: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'workflow-bundle-'));

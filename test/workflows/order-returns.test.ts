@@ -479,10 +479,10 @@ async function settledState(handle: WorkflowHandle): Promise<OrderStatus> {
 
 /** The runs of the order once the first has handed over to a second (or after 30 s). */
 async function runsWhenHandedOver(handle: WorkflowHandle): Promise<string[]> {
+  // The latest run's id is one describe; the chain of runs (a history read per run) only once it changed.
+  const latest = env.client.workflow.getHandle(handle.workflowId);
+  const first = (await latest.describe()).runId;
   const deadline = Date.now() + 30_000;
-  for (;;) {
-    const runs = await runIdsOf(env.client, handle.workflowId);
-    if (runs.length >= 2 || Date.now() > deadline) return runs;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  while ((await latest.describe()).runId === first && Date.now() <= deadline) await new Promise((r) => setTimeout(r, 100));
+  return runIdsOf(env.client, handle.workflowId);
 }
