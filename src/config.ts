@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { JUMPSELLER_IMAGE_HOSTS } from './jumpseller/image-hosts.js';
 import { parseApiTokens, type ApiToken } from './security/api-tokens.js';
 import { parseKeyring, type Keyring } from './crypto/keyring.js';
+import { DEFAULT_DEPLOYMENT_NAME, type WorkerVersioningSettings } from './temporal/worker-deployment.js';
 
 const optionalString = z
   .string()
@@ -141,6 +142,20 @@ const envSchema = z.object({
   TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: optionalFlag,
   TEMPORAL_ENCRYPTION_KEYS: keyring,
   TEMPORAL_UI_ORIGINS: originList,
+  // Worker Versioning (src/temporal/worker-deployment.ts); unset build id: unversioned workers.
+  TEMPORAL_WORKER_BUILD_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/, 'must be a build id: letters, digits and . _ + - (at most 128), e.g. a git commit or a release tag')
+      .optional(),
+  ),
+  TEMPORAL_WORKER_DEPLOYMENT: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'must be a deployment name: letters, digits, _ and - (no dots), at most 100')
+      .optional(),
+  ),
+  TEMPORAL_WORKER_PROMOTE: booleanFlag(true),
   PUBLIC_URL: optionalUrl,
   INTERNAL_PORT: optionalString.pipe(
     z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().int().min(0).max(65535, 'must be a port (0-65535)')).optional(),
@@ -231,6 +246,8 @@ export interface Config {
     encryptionKeys: Keyring | undefined;
     /** Origins of the Temporal Web UI allowed to call the codec endpoint (CORS); [] = none but the embedded UI's. */
     uiOrigins: string[];
+    /** Worker Versioning: which deployment and build this process's workers are. */
+    versioning: WorkerVersioningSettings;
   };
   publicUrl: string;
   /** Health, readiness and metrics on their own port (unset: on the main port, as before). */
@@ -353,6 +370,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connection,
       encryptionKeys: e.TEMPORAL_ENCRYPTION_KEYS,
       uiOrigins: e.TEMPORAL_UI_ORIGINS,
+      versioning: {
+        deploymentName: e.TEMPORAL_WORKER_DEPLOYMENT ?? DEFAULT_DEPLOYMENT_NAME,
+        buildId: e.TEMPORAL_WORKER_BUILD_ID,
+        promoteOnStart: e.TEMPORAL_WORKER_PROMOTE,
+      },
     },
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     internal: { port: e.INTERNAL_PORT, host: e.INTERNAL_HOST ?? e.HOST },
@@ -462,6 +484,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
     namespace: config.temporal.namespace,
     temporalSecurity: [config.temporal.connection.tls ? 'TLS' : null, config.temporal.connection.apiKey ? 'API key' : null].filter(Boolean).join(' + ') || 'plain',
     temporalEncryptionKeys: config.temporal.encryptionKeys ? config.temporal.encryptionKeys.keys.map((k) => k.id) : 'development key under DATA_DIR',
+    workerVersioning: config.temporal.versioning.buildId
+      ? `${config.temporal.versioning.deploymentName} build ${config.temporal.versioning.buildId}${config.temporal.versioning.promoteOnStart ? ' (made current on start)' : ''}`
+      : 'unversioned',
     publicUrl: config.publicUrl,
     store: config.singleStore?.code ?? null,
     sandbox: useSandbox(config),

@@ -25,7 +25,7 @@ import { temporalConnectionOptions } from './temporal/connection-options.js';
 import { encryptedDataConverter } from './temporal/data-converter.js';
 import { resolveEncryptionKeyring } from './temporal/encryption-keys.js';
 import { devCodecEndpoint } from './api/codec/dev-endpoint.js';
-import { bundleWorkflowsInChild, createWorkers, installTemporalRuntime, serveNewStores } from './worker.js';
+import { bundleWorkflowsInChild, createWorkers, installTemporalRuntime, promoteOwnBuild, serveNewStores } from './worker.js';
 
 /** How long start-up waits for the stores' install reports before it goes on without them. */
 const INSTALL_WAIT_MS = 30_000;
@@ -74,7 +74,9 @@ async function main(): Promise<void> {
       // The sandbox's simulator serves images from 127.0.0.1: allowed only while the sandbox runs here.
       imageSources: sandbox ? sandboxImageSources(config.imageHosts, sandbox.apiUrls.jumpseller) : { allowedHosts: config.imageHosts },
     },
+    versioning: config.temporal.versioning,
   });
+  await promoteOwnBuild(connection, config.temporal.namespace, config.temporal.versioning, logger);
 
   await ensureStockReconcileSchedules(services.temporal, MAIN_TASK_QUEUE, services.stores, logger);
   await ensureOrderReconcileSchedules(services.temporal, MAIN_TASK_QUEUE, webhookUrl(config.publicUrl), services.stores, logger);

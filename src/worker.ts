@@ -27,6 +27,7 @@ import { WORKFLOWS_PATH } from './temporal/bundle-workflows.js';
 import { temporalConnectionOptions } from './temporal/connection-options.js';
 import { encryptedDataConverter } from './temporal/data-converter.js';
 import { resolveEncryptionKeyring } from './temporal/encryption-keys.js';
+import { makeCurrent, workerDeploymentOptions, type WorkerVersioningSettings } from './temporal/worker-deployment.js';
 import { API_QUEUE_RATES, MAIN_TASK_QUEUE, jumpsellerQueue, relbaseQueue } from './workflows/task-queues.js';
 
 const BUNDLE_CLI_PATH = fileURLToPath(new URL('./temporal/bundle-workflows-cli.ts', import.meta.url));
@@ -65,6 +66,8 @@ export interface WorkerSetup {
    * serve them (one process: `npm start`, tests).
    */
   apiQueueLease?: ApiLease;
+  /** Worker Versioning (TEMPORAL_WORKER_BUILD_ID); unset: unversioned workers. */
+  versioning?: WorkerVersioningSettings;
 }
 
 /**
@@ -86,7 +89,7 @@ export interface RunningWorkers {
 export async function createWorkers(s: WorkerSetup): Promise<RunningWorkers> {
   // Each queue's worker registers only its queue's activities (src/activities/queue-activities.ts).
   const activities = activitiesByQueue(createActivities(s.activityDeps));
-  const common = { connection: s.connection, namespace: s.namespace, dataConverter: s.dataConverter };
+  const common = { connection: s.connection, namespace: s.namespace, dataConverter: s.dataConverter, ...workerDeploymentOptions(s.versioning) };
   const rates = s.apiQueueRates ?? API_QUEUE_RATES;
   const workers: Worker[] = [];
   const runs: Promise<void>[] = [];
@@ -155,6 +158,31 @@ export function serveNewStores(running: RunningWorkers, codes: () => Promise<str
   return () => clearInterval(timer);
 }
 
+/**
+ * With TEMPORAL_WORKER_PROMOTE (the default), a versioned worker makes its build the deployment's
+ * current one once the server has seen it poll: deploying a build is then starting its workers. An
+ * operator who promotes builds by hand (`temporal worker deployment set-current-version`, or a ramp)
+ * sets TEMPORAL_WORKER_PROMOTE=false. Failing to promote does not stop the worker: it serves as soon
+ * as someone else makes its build current.
+ */
+export async function promoteOwnBuild(connection: NativeConnection, namespace: string, versioning: WorkerVersioningSettings, logger: Logger): Promise<void> {
+  const { buildId, deploymentName } = versioning;
+  if (!buildId) return;
+  if (!versioning.promoteOnStart) {
+    logger.info({ deployment: deploymentName, buildId }, 'worker build waiting to be made current by an operator (TEMPORAL_WORKER_PROMOTE=false)');
+    return;
+  }
+  try {
+    const outcome = await makeCurrent({ workflowService: connection.workflowService, namespace, deploymentName, buildId, identity: `${process.pid}@worker-start` });
+    logger.info({ deployment: deploymentName, buildId, outcome }, 'worker build is the current one: new tasks come to it');
+  } catch (err) {
+    logger.error(
+      { deployment: deploymentName, buildId, err: err instanceof Error ? err.message : String(err) },
+      'could not make this worker build current; it gets tasks once it is',
+    );
+  }
+}
+
 /** Routes the SDK's own logs into ours and, when configured, serves its metrics for Prometheus. */
 export function installTemporalRuntime(config: Config, logger: Logger): void {
   Runtime.install({
@@ -208,7 +236,9 @@ async function main(): Promise<void> {
     dataConverter,
     workflowBundle: await bundleWorkflowsInChild(),
     activityDeps: { db: services.activityDb, stores: services.stores, temporal: services.temporal, logger, imageSources: { allowedHosts: config.imageHosts } },
+    versioning: config.temporal.versioning,
   });
+  await promoteOwnBuild(connection, config.temporal.namespace, config.temporal.versioning, logger);
   await ensureStockReconcileSchedules(services.temporal, MAIN_TASK_QUEUE, services.stores, logger);
   // A worker process does not serve the webhooks: without PUBLIC_URL it cannot know their address
   // (its own PORT need not be the API's), and a wrong guess would register hooks nobody answers.

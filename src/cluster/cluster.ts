@@ -18,6 +18,7 @@ import { resolveEncryptionKeyring, DEV_KEY_FILE } from '../temporal/encryption-k
 import { allPorts, type ClusterOptions } from './options.js';
 import { ensureAppDatabase, ensureTemporalSchemas } from './schema.js';
 import { startProcess, waitUntil, type ManagedProcess } from './supervisor.js';
+import { DEFAULT_DEPLOYMENT_NAME, makeCurrent } from '../temporal/worker-deployment.js';
 
 const runFile = promisify(execFile);
 const LOOPBACK = '127.0.0.1';
@@ -38,8 +39,16 @@ export interface Cluster {
   api(): ManagedProcess;
   /** The worker processes running now, oldest first. */
   workers(): ManagedProcess[];
-  /** Starts one more `npm run worker` process and waits until it polls. */
+  /** The build the workers started from now on run (Worker Versioning): the deployment's current one. */
+  buildId(): string;
+  /** Starts one more `npm run worker` process of the current build and waits until it polls. */
   startWorker(): Promise<ManagedProcess>;
+  /**
+   * A rolling deploy: starts as many workers of `buildId` as run now, makes that build current once
+   * they poll, then stops the old build's workers (SIGTERM: they finish what they hold). Waiting
+   * workflows move to the new build at their next task (AUTO_UPGRADE).
+   */
+  rollWorkers(buildId: string): Promise<{ from: string; to: string; workers: number }>;
   /** Starts or stops (SIGTERM, drained) workers until `n` run. */
   scaleWorkers(n: number): Promise<void>;
   /** Stops the Temporal server (SIGTERM); everything else keeps running. */
@@ -129,6 +138,8 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
   let api: ManagedProcess | undefined;
   const workers: ManagedProcess[] = [];
   let workerSeq = 0;
+  let buildId = o.buildId ?? (await gitCommit());
+  const deploymentName = o.appEnv['TEMPORAL_WORKER_DEPLOYMENT'] ?? process.env.TEMPORAL_WORKER_DEPLOYMENT ?? DEFAULT_DEPLOYMENT_NAME;
 
   // The API and every worker must seal payloads with the same keys: the operator's
   // TEMPORAL_ENCRYPTION_KEYS, else a key the cluster keeps in its data folder (as `npm start` does).
@@ -185,9 +196,10 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
     );
   };
 
-  const startWorker = async () => {
+  const startWorker = async (build = buildId, promote = true) => {
     const n = ++workerSeq;
     const metricsBase = process.env.TEMPORAL_METRICS_PORT;
+    const versioning = { TEMPORAL_WORKER_BUILD_ID: build, TEMPORAL_WORKER_PROMOTE: String(promote) };
     const w = startProcess({
       name: `worker-${n}`,
       // What `npm run worker` runs, without the npm and shell wrappers, so a signal reaches the
@@ -196,7 +208,7 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
       args: ['--import', 'tsx', 'src/worker.ts'],
       cwd: REPO_ROOT,
       // N workers on one machine cannot share one metrics port: worker i serves it on port + i - 1.
-      env: appEnv(metricsBase ? { TEMPORAL_METRICS_PORT: String(Number(metricsBase) + n - 1) } : {}),
+      env: appEnv({ ...versioning, ...(metricsBase ? { TEMPORAL_METRICS_PORT: String(Number(metricsBase) + n - 1) } : {}) }),
       logFile: join(logDir, `worker-${n}.log`),
     });
     watch(w);
@@ -240,7 +252,7 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
     watch(api);
     await waitUntil(`the Web UI answering on ${urls.webUi}`, () => httpOk(`${urls.webUi}/api/v1/namespaces`), { timeoutMs: 60_000, proc: ui });
     await waitUntil(`the API ready on ${urls.api}/readyz`, () => httpOk(`${urls.api}/readyz`), { timeoutMs: 120_000, proc: api, intervalMs: 500 });
-    log(`starting ${o.workers} worker process${o.workers > 1 ? 'es' : ''}`);
+    log(`starting ${o.workers} worker process${o.workers > 1 ? 'es' : ''} of build ${buildId} (Worker Deployment ${deploymentName}; each makes its build current)`);
     // One at a time: each bundles the workflow code with webpack, and two cores do that best in turn.
     for (let i = 0; i < o.workers; i++) await startWorker();
   } catch (err) {
@@ -256,7 +268,24 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
     ui: () => ui,
     api: () => api,
     workers: () => [...workers],
-    startWorker,
+    buildId: () => buildId,
+    startWorker: () => startWorker(),
+    async rollWorkers(to) {
+      const from = buildId;
+      const old = [...workers];
+      // The new build's workers do not promote themselves: the switch happens once, here, when all poll.
+      for (let i = 0; i < old.length; i++) await startWorker(to, false);
+      const conn = await Connection.connect({ address });
+      try {
+        await makeCurrent({ workflowService: conn.workflowService, namespace: o.namespace, deploymentName, buildId: to, identity: 'npm run cluster' });
+      } finally {
+        await conn.close();
+      }
+      buildId = to;
+      log(`build ${to} is current; stopping the ${old.length} worker${old.length > 1 ? 's' : ''} of build ${from}`);
+      await Promise.all(old.map((w) => w.stop(30_000)));
+      return { from, to, workers: old.length };
+    },
     async scaleWorkers(n) {
       while (workers.length < n) await startWorker();
       while (workers.length > n) await workers[workers.length - 1]!.stop(30_000);
@@ -270,6 +299,16 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
     },
     stop: stopAll,
   };
+}
+
+/** This checkout's commit (short), the cluster's default build id; `local` outside a git checkout. */
+async function gitCommit(): Promise<string> {
+  try {
+    const { stdout } = await runFile('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: REPO_ROOT });
+    return stdout.trim() || 'local';
+  } catch {
+    return 'local';
+  }
 }
 
 /** Names in `temporal operator search-attribute list --output json` (custom and system alike). */

@@ -37,6 +37,8 @@ export interface ClusterOptions {
   ports: ClusterPorts;
   /** Extra variables for the API and worker processes (e.g. the simulators' URLs and credentials). */
   appEnv: Record<string, string>;
+  /** The workers' build in the Worker Deployment (Worker Versioning); unset: this checkout's git commit. */
+  buildId: string | undefined;
 }
 
 /**
@@ -88,6 +90,10 @@ const schema = z.object({
   temporalPort: portNumber.max(32_740, 'must be at most 32740 (Temporal keeps membership ports as a smallint)').default(DEFAULT_PORTS.frontend),
   uiPort: portNumber.default(DEFAULT_PORTS.ui),
   apiPort: portNumber.default(DEFAULT_PORTS.api),
+  buildId: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/, 'must be a build id: letters, digits and . _ + - (at most 128)')
+    .optional(),
 });
 
 /** flag → [option, variable] */
@@ -101,10 +107,12 @@ const FLAGS: Record<string, [keyof z.input<typeof schema>, string]> = {
   '--temporal-port': ['temporalPort', 'CLUSTER_TEMPORAL_PORT'],
   '--ui-port': ['uiPort', 'CLUSTER_UI_PORT'],
   '--api-port': ['apiPort', 'CLUSTER_API_PORT'],
+  '--build-id': ['buildId', 'TEMPORAL_WORKER_BUILD_ID'],
 };
 
 export const USAGE = `npm run cluster -- [--workers N] [--temporal-port P] [--ui-port P] [--api-port P]
                       [--postgres-url URL] [--temporal-db NAME] [--database-url URL] [--data-dir DIR]
+                      [--build-id ID]   (the workers' build; default: the git commit)
 Each flag has a variable: ${Object.entries(FLAGS)
   .map(([flag, [, v]]) => `${flag}=${v}`)
   .join(', ')}.`;
@@ -154,6 +162,7 @@ export function parseClusterOptions(argv: string[], env: Record<string, string |
     namespace: o.namespace,
     ports,
     appEnv: {},
+    buildId: o.buildId,
   };
 }
 

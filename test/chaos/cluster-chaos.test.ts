@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { startClusterHarness, type ClusterHarness } from '../support/cluster.js';
 import { inParallel } from '../support/webhooks.js';
 import { relbaseQueue } from '../../src/workflows/task-queues.js';
+import { orderWorkflowId } from '../../src/workflows/order/contracts.js';
 
 let h: ClusterHarness;
 const say = (line: string) => console.log(`[chaos] ${line}`);
@@ -16,6 +17,8 @@ const say = (line: string) => console.log(`[chaos] ${line}`);
 beforeAll(async () => {
   h = await startClusterHarness({
     workers: 3,
+    // Worker Versioning: the workers start as build v1 of the deployment; the last scenario rolls them to v2.
+    buildId: 'v1',
     // relBase answers in 150 ms: document creations are in flight whenever a piece breaks.
     relbase: {},
     log: (line) => say(`cluster: ${line}`),
@@ -194,9 +197,67 @@ describe('the cluster with 3 workers', () => {
     expect(h.cluster.api().running()).toBe(true);
     await expectExactlyOneDocumentEach('after the dropped connections', orders);
   }, 600_000);
+
+  it('a rolling deploy: the workers rolled from build v1 to v2 while orders wait for payment and others issue; the waiting ones finish on v2, one document each', async () => {
+    const waiting = h.placeUnpaidOrders(20);
+    await inParallel(waiting, 8, async (id) => {
+      expect(await h.deliver(id, 'order_pending_payment')).toBe(200);
+    });
+    const deadline = Date.now() + 60_000;
+    while ((await ordersInState('awaiting_payment')) < waiting.length) {
+      if (Date.now() > deadline) throw new Error(`fewer than ${waiting.length} orders awaiting payment after 60 s`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const before = await buildsOf(waiting);
+    say(`${waiting.length} orders wait for payment; their workflows ran on builds ${JSON.stringify(before)}`);
+    expect(before).toEqual({ v1: waiting.length });
+
+    // Paid orders issuing while the workers roll: some are in flight on v1 when v1 stops.
+    const issuing = h.placePaidOrders(40);
+    await inParallel(issuing, 8, async (id) => {
+      expect(await h.deliverPaid(id)).toBe(200);
+    });
+    while (h.documentsFor(issuing).length < 5) await new Promise((r) => setTimeout(r, 100));
+    const oldPids = new Set(h.cluster.workers().map((w) => w.pid));
+    const roll = await h.cluster.rollWorkers('v2');
+    say(
+      `rolled ${roll.workers} workers from build ${roll.from} to ${roll.to} with ${h.documentsFor(issuing).length} of ${issuing.length} paid orders issued; workers now ${h.cluster
+        .workers()
+        .map((w) => w.name)
+        .join(', ')}`,
+    );
+    expect(roll).toEqual({ from: 'v1', to: 'v2', workers: 3 });
+    expect(h.cluster.workers().filter((w) => oldPids.has(w.pid))).toEqual([]);
+    expect(h.cluster.workers()).toHaveLength(3);
+
+    for (const id of waiting) h.js.sim.payOrder(id);
+    await inParallel(waiting, 8, async (id) => {
+      expect(await h.deliverPaid(id)).toBe(200);
+    });
+    await h.waitForDocuments([...waiting, ...issuing], 300_000);
+    await expectExactlyOneDocumentEach('after the rolling deploy', [...waiting, ...issuing]);
+    const after = await buildsOf(waiting);
+    say(`the ${waiting.length} orders that waited through the roll were issued on builds ${JSON.stringify(after)}`);
+    expect(after).toEqual({ v2: waiting.length });
+  }, 600_000);
 });
 
-function countBy(values: number[]): Record<string, number> {
+/** The build (Worker Versioning) each order's workflow last ran a task on, as the server records it. */
+async function buildsOf(orders: number[]): Promise<Record<string, number>> {
+  const builds: string[] = [];
+  for (const id of orders) {
+    const d = await h.temporal.workflow.getHandle(orderWorkflowId(h.storeCode, id)).describe();
+    builds.push(d.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId ?? 'unversioned');
+  }
+  return countBy(builds);
+}
+
+async function ordersInState(state: string): Promise<number> {
+  const { count } = await h.temporal.workflow.count(`StoreCode="${h.storeCode}" AND OrderState="${state}"`);
+  return count;
+}
+
+function countBy(values: (number | string)[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const v of values) out[v] = (out[v] ?? 0) + 1;
   return out;

@@ -32,6 +32,8 @@ export interface ClusterHarnessOptions {
   relbase?: RelbaseSimulatorOptions;
   /** Default: postgres://postgres@127.0.0.1:5432/postgres (TEST_DATABASE_URL). */
   postgresUrl?: string;
+  /** The workers' first build (Worker Versioning); default: the git commit. */
+  buildId?: string;
   log?: (line: string) => void;
 }
 
@@ -47,8 +49,12 @@ export interface ClusterHarness {
   temporal: Client;
   /** Places and pays `n` orders of the harness's one linked product; returns their ids. */
   placePaidOrders(n: number): number[];
+  /** Places `n` orders of that product, not paid yet (pay them with `js.sim.payOrder`). */
+  placeUnpaidOrders(n: number): number[];
   /** POSTs the order's current `order_paid` webhook, signed like Jumpseller, to the API process. */
   deliverPaid(orderId: number, timeoutMs?: number): Promise<number>;
+  /** POSTs the order's current state as this event's webhook (`order_created`, `order_paid`, …). */
+  deliver(orderId: number, event: string, timeoutMs?: number): Promise<number>;
   /** relBase documents whose label belongs to these orders. */
   documentsFor(orderIds: number[]): { label_value?: string | null }[];
   /** Waits until each order has a document in relBase; throws with the count after `timeoutMs`. */
@@ -134,6 +140,7 @@ export async function startClusterHarness(o: ClusterHarnessOptions): Promise<Clu
       databaseUrl: withDatabase(adminUrl, appDatabase),
       namespace: 'default',
       ports: await freeClusterPorts(),
+      buildId: o.buildId,
       // The single-store variables, pointed at the simulators: what a real store's would be.
       appEnv: {
         ...simulatorStoreEnv(storeCode, js, rb, warehouseId),
@@ -165,6 +172,26 @@ export async function startClusterHarness(o: ClusterHarnessOptions): Promise<Clu
       return rb.simulator.documents().filter((d) => labels.has(d.label_value ?? ''));
     };
 
+    const placeOrders = (n: number) => Array.from({ length: n }, () => js.sim.placeOrder({ lines: [{ productId: product.id, qty: 1 }] }).id);
+    const deliver = async (orderId: number, event: string, timeoutMs = 60_000) => {
+      const order = js.sim.state.orders.get(orderId);
+      if (!order) throw new Error(`no order ${orderId} in the simulator`);
+      const body = JSON.stringify({ order: orderJson(order, 'webhook') });
+      const res = await fetch(`${cluster.urls.api}/webhooks/jumpseller`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'jumpseller-event': event,
+          'jumpseller-store-code': storeCode,
+          'jumpseller-hmac-sha256': signJumpsellerBody(body, js.sim.hooksToken),
+        },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await res.body?.cancel();
+      return res.status;
+    };
+
     return {
       cluster,
       js,
@@ -174,30 +201,14 @@ export async function startClusterHarness(o: ClusterHarnessOptions): Promise<Clu
       appDatabase,
       temporal,
       placePaidOrders(n) {
-        return Array.from({ length: n }, () => {
-          const order = js.sim.placeOrder({ lines: [{ productId: product.id, qty: 1 }] });
-          js.sim.payOrder(order.id);
-          return order.id;
+        return placeOrders(n).map((id) => {
+          js.sim.payOrder(id);
+          return id;
         });
       },
-      async deliverPaid(orderId, timeoutMs = 60_000) {
-        const order = js.sim.state.orders.get(orderId);
-        if (!order) throw new Error(`no order ${orderId} in the simulator`);
-        const body = JSON.stringify({ order: orderJson(order, 'webhook') });
-        const res = await fetch(`${cluster.urls.api}/webhooks/jumpseller`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'jumpseller-event': 'order_paid',
-            'jumpseller-store-code': storeCode,
-            'jumpseller-hmac-sha256': signJumpsellerBody(body, js.sim.hooksToken),
-          },
-          body,
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        await res.body?.cancel();
-        return res.status;
-      },
+      placeUnpaidOrders: placeOrders,
+      deliverPaid: (orderId, timeoutMs) => deliver(orderId, 'order_paid', timeoutMs),
+      deliver,
       documentsFor,
       async waitForDocuments(orderIds, timeoutMs) {
         const deadline = Date.now() + timeoutMs;

@@ -32,6 +32,7 @@ import { readSettings, type StoreSettings } from '../../src/stores/settings.js';
 import { bundleWorkflows } from '../../src/temporal/bundle-workflows.js';
 import { readWorkflowBundle } from './bundle-file.js';
 import { createWorkers, type RunningWorkers } from '../../src/worker.js';
+import type { WorkerVersioningSettings } from '../../src/temporal/worker-deployment.js';
 import { MAIN_TASK_QUEUE } from '../../src/workflows/task-queues.js';
 import { orderStatusQuery, orderWorkflowId, type OrderState, type OrderStatus } from '../../src/workflows/order/contracts.js';
 
@@ -85,6 +86,8 @@ export interface StackOptions {
   apiRates?: { jumpseller: number; relbase: number };
   /** The store's relBase client limiter; a test holds it (`pauseUntil`) to keep relBase calls waiting. */
   relbaseLimiter?: RateLimiter;
+  /** Versioned workers (Worker Versioning); default: unversioned, as `npm start` runs them. */
+  versioning?: WorkerVersioningSettings;
 }
 
 export interface TestStack {
@@ -123,7 +126,8 @@ export interface TestStack {
   createsNotRefused(orderIds: (number | string)[]): Promise<number[]>;
   /** Stops the workers only (a crash or a deploy); `startWorkers` brings them back. */
   stopWorkers(): Promise<void>;
-  startWorkers(): Promise<void>;
+  /** Starts the workers again, as another build when `versioning` is given (a deploy). */
+  startWorkers(versioning?: WorkerVersioningSettings): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -178,8 +182,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
 
   const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
   const bundleReady = await workflowBundle();
-  const spawnWorkers = () =>
+  const spawnWorkers = (versioning = options.versioning) =>
     createWorkers({
+      ...(versioning ? { versioning } : {}),
       connection: nativeConnection,
       namespace: 'default',
       dataConverter: testDataConverter,
@@ -275,8 +280,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     async stopWorkers() {
       await workers.shutdown();
     },
-    async startWorkers() {
-      workers = await spawnWorkers();
+    async startWorkers(versioning) {
+      workers = await spawnWorkers(versioning);
     },
     async stop() {
       api.redispatcher.stop();

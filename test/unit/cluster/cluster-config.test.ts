@@ -20,6 +20,13 @@ describe('cluster options', () => {
     expect(o.temporalDatabase).toBe('temporal');
   });
 
+  it("takes the workers' build id from --build-id or TEMPORAL_WORKER_BUILD_ID; unset: the cluster uses the git commit", () => {
+    expect(parseClusterOptions([], {}).buildId).toBeUndefined();
+    expect(parseClusterOptions([], { TEMPORAL_WORKER_BUILD_ID: 'v7' }).buildId).toBe('v7');
+    expect(parseClusterOptions(['--build-id', 'v8'], { TEMPORAL_WORKER_BUILD_ID: 'v7' }).buildId).toBe('v8');
+    expect(() => parseClusterOptions(['--build-id', 'no spaces'], {})).toThrow(/--build-id \(TEMPORAL_WORKER_BUILD_ID\): must be a build id/);
+  });
+
   it('flags win over variables; Temporal sits on the server DATABASE_URL names', () => {
     const o = parseClusterOptions(['--workers', '4', '--temporal-port=9000'], {
       CLUSTER_WORKERS: '3',

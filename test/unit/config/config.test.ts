@@ -50,6 +50,19 @@ describe('loadConfig', () => {
     expect(problemsOf({ INSTALL_AUTO_APPROVE_STORES: 'https://x.cl' })).toEqual([expect.stringMatching(/^INSTALL_AUTO_APPROVE_STORES: must be \* or Jumpseller store codes/)]);
   });
 
+  it('runs workers unversioned unless TEMPORAL_WORKER_BUILD_ID is set; then they join the deployment and promote their build by default', () => {
+    expect(loadConfig({}).temporal.versioning).toEqual({ deploymentName: 'jumpseller-relbase', buildId: undefined, promoteOnStart: true });
+    expect(describeConfig(loadConfig({})).workerVersioning).toBe('unversioned');
+    const c = loadConfig({ TEMPORAL_WORKER_BUILD_ID: 'v1.4.0+abc123', TEMPORAL_WORKER_DEPLOYMENT: 'shop-sync', TEMPORAL_WORKER_PROMOTE: 'false' });
+    expect(c.temporal.versioning).toEqual({ deploymentName: 'shop-sync', buildId: 'v1.4.0+abc123', promoteOnStart: false });
+    expect(describeConfig(c).workerVersioning).toBe('shop-sync build v1.4.0+abc123');
+  });
+
+  it('names a build id or deployment name Temporal would refuse', () => {
+    const problems = problemsOf({ TEMPORAL_WORKER_BUILD_ID: 'has space', TEMPORAL_WORKER_DEPLOYMENT: 'dotted.name', TEMPORAL_WORKER_PROMOTE: 'maybe' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['TEMPORAL_WORKER_BUILD_ID', 'TEMPORAL_WORKER_DEPLOYMENT', 'TEMPORAL_WORKER_PROMOTE']);
+  });
+
   it('names PORT when it is not a number', () => {
     const problems = problemsOf({ PORT: 'abc' });
     expect(problems).toHaveLength(1);
