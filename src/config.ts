@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { JUMPSELLER_IMAGE_HOSTS } from './jumpseller/image-hosts.js';
 import { parseApiTokens, type ApiToken } from './security/api-tokens.js';
 import { parseKeyring, type Keyring } from './crypto/keyring.js';
-import { DEFAULT_DEPLOYMENT_NAME, type WorkerVersioningSettings } from './temporal/worker-deployment.js';
+import { BUILD_ID_PATTERN, BUILD_ID_RULE, DEFAULT_DEPLOYMENT_NAME, type WorkerVersioningSettings } from './temporal/worker-deployment.js';
 
 const optionalString = z
   .string()
@@ -143,12 +143,7 @@ const envSchema = z.object({
   TEMPORAL_ENCRYPTION_KEYS: keyring,
   TEMPORAL_UI_ORIGINS: originList,
   // Worker Versioning (src/temporal/worker-deployment.ts); unset build id: unversioned workers.
-  TEMPORAL_WORKER_BUILD_ID: optionalString.pipe(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/, 'must be a build id: letters, digits and . _ + - (at most 128), e.g. a git commit or a release tag')
-      .optional(),
-  ),
+  TEMPORAL_WORKER_BUILD_ID: optionalString.pipe(z.string().regex(BUILD_ID_PATTERN, BUILD_ID_RULE).optional()),
   TEMPORAL_WORKER_DEPLOYMENT: optionalString.pipe(
     z
       .string()

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     },
     versioning: config.temporal.versioning,
   });
-  await promoteOwnBuild(connection, config.temporal.namespace, config.temporal.versioning, logger);
+  const stopPromoting = promoteOwnBuild(connection, config.temporal.namespace, config.temporal.versioning, logger);
 
   await ensureStockReconcileSchedules(services.temporal, MAIN_TASK_QUEUE, services.stores, logger);
   await ensureOrderReconcileSchedules(services.temporal, MAIN_TASK_QUEUE, webhookUrl(config.publicUrl), services.stores, logger);
@@ -129,6 +129,7 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 
   onShutdownSignal(logger, async () => {
+    stopPromoting();
     api.redispatcher.stop();
     stopWatchingStores();
     await closeServer(server);

@@ -160,27 +160,44 @@ export function serveNewStores(running: RunningWorkers, codes: () => Promise<str
 
 /**
  * With TEMPORAL_WORKER_PROMOTE (the default), a versioned worker makes its build the deployment's
- * current one once the server has seen it poll: deploying a build is then starting its workers. An
- * operator who promotes builds by hand (`temporal worker deployment set-current-version`, or a ramp)
- * sets TEMPORAL_WORKER_PROMOTE=false. Failing to promote does not stop the worker: it serves as soon
- * as someone else makes its build current.
+ * current one once the server has seen it poll: deploying a build is then starting its workers. A
+ * build that was current before and was replaced (an old worker restarting mid-roll, or after a
+ * rollback) is left alone. Runs in the background until it is done: until then the worker gets no
+ * task, and a failure (Temporal restarting, say) is logged and tried again rather than leaving every
+ * order waiting for an operator. Returns what stops it (shutdown).
  */
-export async function promoteOwnBuild(connection: NativeConnection, namespace: string, versioning: WorkerVersioningSettings, logger: Logger): Promise<void> {
+export function promoteOwnBuild(connection: NativeConnection, namespace: string, versioning: WorkerVersioningSettings, logger: Logger, retryMs = 30_000): () => void {
   const { buildId, deploymentName } = versioning;
-  if (!buildId) return;
+  if (!buildId) return () => undefined;
+  const log = { deployment: deploymentName, buildId };
   if (!versioning.promoteOnStart) {
-    logger.info({ deployment: deploymentName, buildId }, 'worker build waiting to be made current by an operator (TEMPORAL_WORKER_PROMOTE=false)');
-    return;
+    logger.info(log, 'worker build waiting to be made current by an operator (TEMPORAL_WORKER_PROMOTE=false)');
+    return () => undefined;
   }
-  try {
-    const outcome = await makeCurrent({ workflowService: connection.workflowService, namespace, deploymentName, buildId, identity: `${process.pid}@worker-start` });
-    logger.info({ deployment: deploymentName, buildId, outcome }, 'worker build is the current one: new tasks come to it');
-  } catch (err) {
-    logger.error(
-      { deployment: deploymentName, buildId, err: err instanceof Error ? err.message : String(err) },
-      'could not make this worker build current; it gets tasks once it is',
-    );
-  }
+  let stopped = false;
+  let wake: () => void = () => undefined;
+  void (async () => {
+    while (!stopped) {
+      try {
+        const target = { workflowService: connection.workflowService, namespace, deploymentName, buildId, identity: `${process.pid}@worker-start` };
+        const outcome = await makeCurrent(target, { onlyIfNew: true });
+        if (outcome === 'replaced before')
+          logger.warn(log, 'this build was current before and has been replaced: not made current again (`temporal worker deployment set-current-version` does it)');
+        else logger.info({ ...log, outcome }, 'worker build is the current one: new tasks come to it');
+        return;
+      } catch (err) {
+        logger.error({ ...log, err: err instanceof Error ? err.message : String(err) }, 'could not make this worker build current yet; trying again');
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, retryMs).unref();
+        });
+      }
+    }
+  })();
+  return () => {
+    stopped = true;
+    wake();
+  };
 }
 
 /** Routes the SDK's own logs into ours and, when configured, serves its metrics for Prometheus. */
@@ -238,7 +255,7 @@ async function main(): Promise<void> {
     activityDeps: { db: services.activityDb, stores: services.stores, temporal: services.temporal, logger, imageSources: { allowedHosts: config.imageHosts } },
     versioning: config.temporal.versioning,
   });
-  await promoteOwnBuild(connection, config.temporal.namespace, config.temporal.versioning, logger);
+  const stopPromoting = promoteOwnBuild(connection, config.temporal.namespace, config.temporal.versioning, logger);
   await ensureStockReconcileSchedules(services.temporal, MAIN_TASK_QUEUE, services.stores, logger);
   // A worker process does not serve the webhooks: without PUBLIC_URL it cannot know their address
   // (its own PORT need not be the API's), and a wrong guess would register hooks nobody answers.
@@ -250,6 +267,7 @@ async function main(): Promise<void> {
   logger.info({ stores: storeCodes, payloadKeys: encryption.source }, 'worker running');
   const stopWatching = serveNewStores(running, () => services.stores.codes(), logger);
   onShutdownSignal(logger, async () => {
+    stopPromoting();
     stopWatching();
     await apiQueueLease.close();
     await running.shutdown();

@@ -139,7 +139,8 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
   const workers: ManagedProcess[] = [];
   let workerSeq = 0;
   let buildId = o.buildId ?? (await gitCommit());
-  const deploymentName = o.appEnv['TEMPORAL_WORKER_DEPLOYMENT'] ?? process.env.TEMPORAL_WORKER_DEPLOYMENT ?? DEFAULT_DEPLOYMENT_NAME;
+  // The workers read the same variable (an empty one is unset for them too).
+  const deploymentName = (o.appEnv['TEMPORAL_WORKER_DEPLOYMENT'] ?? process.env.TEMPORAL_WORKER_DEPLOYMENT)?.trim() || DEFAULT_DEPLOYMENT_NAME;
 
   // The API and every worker must seal payloads with the same keys: the operator's
   // TEMPORAL_ENCRYPTION_KEYS, else a key the cluster keeps in its data folder (as `npm start` does).
@@ -273,13 +274,20 @@ export async function startCluster(options: ClusterOptions, hooks: StartClusterH
     async rollWorkers(to) {
       const from = buildId;
       const old = [...workers];
-      // The new build's workers do not promote themselves: the switch happens once, here, when all poll.
-      for (let i = 0; i < old.length; i++) await startWorker(to, false);
-      const conn = await Connection.connect({ address });
+      const fresh: ManagedProcess[] = [];
       try {
-        await makeCurrent({ workflowService: conn.workflowService, namespace: o.namespace, deploymentName, buildId: to, identity: 'npm run cluster' });
-      } finally {
-        await conn.close();
+        // The new build's workers do not promote themselves: the switch happens once, here, when all poll.
+        for (let i = 0; i < old.length; i++) fresh.push(await startWorker(to, false));
+        const conn = await Connection.connect({ address });
+        try {
+          await makeCurrent({ workflowService: conn.workflowService, namespace: o.namespace, deploymentName, buildId: to, identity: 'npm run cluster' });
+        } finally {
+          await conn.close();
+        }
+      } catch (err) {
+        // No switch: the old build keeps serving, and the new build's workers go.
+        await Promise.all(fresh.map((w) => w.stop(30_000)));
+        throw err;
       }
       buildId = to;
       log(`build ${to} is current; stopping the ${old.length} worker${old.length > 1 ? 's' : ''} of build ${from}`);

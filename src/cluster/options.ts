@@ -8,6 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { BUILD_ID_PATTERN, BUILD_ID_RULE } from '../temporal/worker-deployment.js';
 
 /** Every port the cluster binds, all on 127.0.0.1. */
 export interface ClusterPorts {
@@ -90,10 +91,7 @@ const schema = z.object({
   temporalPort: portNumber.max(32_740, 'must be at most 32740 (Temporal keeps membership ports as a smallint)').default(DEFAULT_PORTS.frontend),
   uiPort: portNumber.default(DEFAULT_PORTS.ui),
   apiPort: portNumber.default(DEFAULT_PORTS.api),
-  buildId: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/, 'must be a build id: letters, digits and . _ + - (at most 128)')
-    .optional(),
+  buildId: z.string().regex(BUILD_ID_PATTERN, BUILD_ID_RULE).optional(),
 });
 
 /** flag → [option, variable] */

@@ -3,7 +3,7 @@
  * of the process joins the deployment `TEMPORAL_WORKER_DEPLOYMENT` as that build, and the server
  * sends tasks only to the deployment's *current* build. A roll is then one switch: start the new
  * build's workers, make it current, stop the old ones. Old workers get no task after the switch, so
- * a history written by new code is never replayed by old code.
+ * a history written by new code is not replayed by old code (unless an operator rolls back).
  *
  * Every workflow is AUTO_UPGRADE: an order may wait 90 days for payment, far longer than anyone keeps
  * an old build running, so a waiting run moves to the new build at its next task. What keeps that
@@ -45,13 +45,23 @@ export interface DeploymentTarget {
   identity: string;
 }
 
+/** What Temporal accepts as a build id (and this service as TEMPORAL_WORKER_BUILD_ID / --build-id). */
+export const BUILD_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+export const BUILD_ID_RULE = 'must be a build id: letters, digits and . _ + - (at most 128), e.g. a git commit or a release tag';
+
+type Deployment = Omit<DeploymentTarget, 'buildId' | 'identity'>;
+type Described = Awaited<ReturnType<WorkflowService['describeWorkerDeployment']>>;
+
 /** The deployment's current build id; undefined when there is none (the first versioned deploy) or no deployment yet. */
-export async function currentBuildId(t: Omit<DeploymentTarget, 'buildId' | 'identity'>): Promise<string | undefined> {
-  const d = await describeDeployment(t);
+export async function currentBuildId(t: Deployment): Promise<string | undefined> {
+  return currentOf(await describeDeployment(t));
+}
+
+function currentOf(d: Described | undefined): string | undefined {
   return d?.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId || undefined;
 }
 
-async function describeDeployment(t: Omit<DeploymentTarget, 'buildId' | 'identity'>) {
+async function describeDeployment(t: Deployment): Promise<Described | undefined> {
   try {
     return await t.workflowService.describeWorkerDeployment({ namespace: t.namespace, deploymentName: t.deploymentName });
   } catch (err) {
@@ -60,25 +70,45 @@ async function describeDeployment(t: Omit<DeploymentTarget, 'buildId' | 'identit
   }
 }
 
+const summaryOf = (d: Described | undefined, buildId: string) => (d?.workerDeploymentInfo?.versionSummaries ?? []).find((s) => s.deploymentVersion?.buildId === buildId);
+
+/**
+ * Whether this build was current (or ramping) once and something replaced it since: a newer build,
+ * or an operator's rollback. A worker of such a build restarting must not take the deployment back.
+ */
+function replacedBefore(d: Described | undefined, buildId: string): boolean {
+  const s = summaryOf(d, buildId);
+  if (!s) return false;
+  const status = Number(s.status ?? 0);
+  return status === STATUS_DRAINING || status === STATUS_DRAINED || s.lastDeactivationTime != null;
+}
+
+export type Promotion = 'promoted' | 'already current' | 'replaced before';
+
 /**
  * Makes `buildId` the deployment's current build, once the server has seen its pollers; a no-op when
  * it already is. Safe when several workers do it at once: the server's conflict token turns a lost
- * race into a retry that finds the build current.
+ * race into a read that finds the build current. Transient refusals (Temporal restarting, busy, a
+ * lock held) are retried until `timeoutMs`; the error then names the last one.
+ *
+ * `onlyIfNew` (a worker promoting its own build at start): a build that was current before and was
+ * replaced is left alone ('replaced before'), so an old worker restarting mid-roll, or after a
+ * rollback, does not take the deployment back to its code.
  *
  * `ignoreMissingTaskQueues`: a store's API queues are polled by one worker process at a time (the
- * store's lease), so a new build may not poll them yet when it is promoted; its worker that takes the
- * lease serves them as soon as the old build's worker stops.
+ * store's lease), so a new build may not poll them yet when it is promoted; they wait in Temporal
+ * until the old build's worker lets the lease go and one of the new build takes it (a few seconds).
  */
-export async function makeCurrent(t: DeploymentTarget, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<'promoted' | 'already current'> {
+export async function makeCurrent(t: DeploymentTarget, opts: { timeoutMs?: number; intervalMs?: number; onlyIfNew?: boolean } = {}): Promise<Promotion> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  const pause = () => new Promise((r) => setTimeout(r, opts.intervalMs ?? 500));
+  let last = 'the server has not seen its workers poll';
   for (;;) {
-    const d = await describeDeployment(t);
-    if (d?.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId === t.buildId) return 'already current';
-    // The server refuses to make a build current before it has seen its pollers.
-    const known = (d?.workerDeploymentInfo?.versionSummaries ?? []).some((s) => s.deploymentVersion?.buildId === t.buildId);
-    if (d && known) {
-      try {
+    try {
+      const d = await describeDeployment(t);
+      if (currentOf(d) === t.buildId) return 'already current';
+      if (opts.onlyIfNew && replacedBefore(d, t.buildId)) return 'replaced before';
+      // The server refuses to make a build current before it has seen its pollers.
+      if (d && summaryOf(d, t.buildId)) {
         await t.workflowService.setWorkerDeploymentCurrentVersion({
           namespace: t.namespace,
           deploymentName: t.deploymentName,
@@ -88,20 +118,23 @@ export async function makeCurrent(t: DeploymentTarget, opts: { timeoutMs?: numbe
           ignoreMissingTaskQueues: true,
         });
         return 'promoted';
-      } catch (err) {
-        // Another worker changed the deployment between the read and the write: read again.
-        if (grpcCode(err) !== FAILED_PRECONDITION && grpcCode(err) !== ABORTED) throw err;
       }
+    } catch (err) {
+      // FAILED_PRECONDITION: another worker changed the deployment between the read and the write.
+      if (!TRANSIENT.has(grpcCode(err) ?? -1)) throw err;
+      last = err instanceof Error ? err.message : String(err);
     }
-    if (Date.now() > deadline)
-      throw new Error(`build ${t.buildId} of the worker deployment ${t.deploymentName} could not be made current: the server has not seen its workers poll`);
-    await pause();
+    if (Date.now() > deadline) throw new Error(`build ${t.buildId} of the worker deployment ${t.deploymentName} could not be made current: ${last}`);
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 500));
   }
 }
 
-const ABORTED = 10;
-const FAILED_PRECONDITION = 9;
+// gRPC codes: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, UNAVAILABLE.
+const TRANSIENT = new Set([4, 8, 9, 14]);
 const NOT_FOUND = 5;
+// temporal.api.enums.v1.WorkerDeploymentVersionStatus
+const STATUS_DRAINING = 4;
+const STATUS_DRAINED = 5;
 
 function grpcCode(err: unknown): number | undefined {
   const code = (err as { code?: unknown } | null)?.code;

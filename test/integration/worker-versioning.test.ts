@@ -62,4 +62,10 @@ describe('Worker Versioning', () => {
     );
     expect(await currentBuildId(target)).toBe('b2');
   });
+
+  it('a worker of the replaced build starting again does not take the deployment back (the server reports b1 as replaced)', async () => {
+    const target = { workflowService: stack.temporal.workflowService, namespace: 'default', deploymentName, identity: 'worker-versioning test' };
+    expect(await makeCurrent({ ...target, buildId: 'b1' }, { onlyIfNew: true })).toBe('replaced before');
+    expect(await currentBuildId(target)).toBe('b2');
+  });
 });
