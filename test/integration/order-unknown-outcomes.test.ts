@@ -1,7 +1,6 @@
 /**
- * Exactly one document when relBase answers late or never: creates committed 30 s after they were
- * sent (well after the client's 15 s timeout and the look that follows it) with the answer dropped,
- * creates whose answer is lost while relBase's search lags 15 s behind (past the first looks),
+ * Exactly one document when relBase answers late or never: creates committed 45 s after they were
+ * sent with the answer dropped, creates whose answer is lost while relBase's search lags 30 s behind,
  * creates that hang and are never committed. The store's settle window is longer than each injected
  * delay and short enough for the test (a real store keeps the default, minutes).
  */
@@ -58,9 +57,9 @@ async function expectOneDocumentEach(ids: number[], timeoutMs: number) {
 }
 
 describe('exactly one document when relBase answers late or never', () => {
-  it('100 orders, each first create committed 30 s late with its answer dropped', async () => {
-    await stack.setSettings({ documentSettleSeconds: 40 });
-    stack.rb.simulator.setFaults({ lateCommit: { holdMs: 30_000, firstPerLabel: true, remaining: null } });
+  it('100 orders, each first create committed 45 s late with its answer dropped', async () => {
+    await stack.setSettings({ documentSettleSeconds: 60 });
+    stack.rb.simulator.setFaults({ lateCommit: { holdMs: 45_000, firstPerLabel: true, remaining: null } });
     try {
       const ids = await payOrders(100);
       await expectOneDocumentEach(ids, 540_000);
@@ -76,9 +75,9 @@ describe('exactly one document when relBase answers late or never', () => {
     }
   }, 600_000);
 
-  it('100 orders while the search lags 15 s behind and half the create answers are lost', async () => {
-    await stack.setSettings({ documentSettleSeconds: 25 });
-    stack.rb.simulator.setFaults({ searchLagMs: 15_000, commitThenFail: [{ method: 'POST', pathPrefix: '/api/v1/dtes', remaining: 50 }] });
+  it('100 orders while the search lags 30 s behind and half the create answers are lost', async () => {
+    await stack.setSettings({ documentSettleSeconds: 45 });
+    stack.rb.simulator.setFaults({ searchLagMs: 30_000, commitThenFail: [{ method: 'POST', pathPrefix: '/api/v1/dtes', remaining: 50 }] });
     try {
       const ids = await payOrders(100);
       await expectOneDocumentEach(ids, 540_000);
