@@ -37,6 +37,12 @@ export interface ComposeOptions {
   codec?: { keyring: Keyring; devPathToken?: string; embeddedUiOrigins?: string[] };
   /** The process's metrics, when it created them before the services (to count OAuth configuration errors). */
   metrics?: Metrics;
+  /**
+   * The stores whose stored deliveries this process's redispatcher dispatches; undefined (production):
+   * every store's. A test stack names its own store, so it never dispatches another stack's deliveries
+   * (to its own main queue) when several share one database.
+   */
+  redispatchStores?: readonly string[];
 }
 
 /** What the scrape-time gauges read: the delivery backlog and each store's last paid-order reconcile. */
@@ -67,7 +73,10 @@ export function composeApi(services: Services, config: Config, logger: Logger, o
   const dispatcher = createDispatcher(services.temporal, { db: services.db, ...options });
   const withDeadline = deadlineRunner(services.temporal);
   const policy = { maxAttempts: config.webhookDeliveries.maxDispatchAttempts };
-  const redispatcher = startRedispatcher({ db: services.db, dispatcher, logger, metrics, withDeadline }, policy);
+  const redispatcher = startRedispatcher(
+    { db: services.db, dispatcher, logger, metrics, withDeadline },
+    { ...policy, ...(options.redispatchStores ? { storeCodes: options.redispatchStores } : {}) },
+  );
   const mainTaskQueue = options.mainTaskQueue ?? MAIN_TASK_QUEUE;
   const internal = config.internal.port !== undefined;
   const app = createApp({

@@ -96,16 +96,19 @@ export async function claimDelivery(db: Db, id: string, claim: Claim): Promise<W
 }
 
 /**
- * Claims up to `limit` waiting deliveries that are due (oldest due first) and not held by anyone.
+ * Claims up to `limit` waiting deliveries that are due (oldest due first) and not held by anyone;
+ * with `storeCodes`, only those stores' deliveries (undefined: every store's).
  * `SKIP LOCKED` lets several processes claim at once without waiting on, or taking, each other's rows.
  */
-export async function claimDueDeliveries(db: Db, claim: Claim, limit: number): Promise<WebhookDelivery[]> {
+export async function claimDueDeliveries(db: Db, claim: Claim, limit: number, storeCodes?: readonly string[]): Promise<WebhookDelivery[]> {
+  const ofStores = storeCodes === undefined ? sql`` : sql`and store_code = any(${[...storeCodes]}::text[])`;
   const rows = await sql<WebhookDelivery>`
     update webhook_deliveries set claimed_by = ${claim.owner}, claimed_until = ${interval(claim.leaseMs)}
     where id in (
       select id from webhook_deliveries
       where status = 'received' and next_attempt_at <= now()
         and (claimed_until is null or claimed_until < now())
+        ${ofStores}
       order by next_attempt_at, id
       limit ${limit}
       for update skip locked
@@ -165,10 +168,14 @@ export async function markDispatchFailed(db: Db, id: string, f: DispatchFailure)
   return row?.status === 'dead_letter' ? 'dead_letter' : 'received';
 }
 
-/** Counts for the backlog gauges. */
-export async function deliveryBacklog(db: Db): Promise<{ waiting: number; oldestWaitingSeconds: number; deadLettered: number; unroutable: number }> {
-  const row = await db
-    .selectFrom('webhook_deliveries')
+/** Counts for the backlog gauges; with `storeCodes`, of those stores' deliveries only (undefined: every store's). */
+export async function deliveryBacklog(
+  db: Db,
+  storeCodes?: readonly string[],
+): Promise<{ waiting: number; oldestWaitingSeconds: number; deadLettered: number; unroutable: number }> {
+  let q = db.selectFrom('webhook_deliveries');
+  if (storeCodes !== undefined) q = q.where('store_code', 'in', storeCodes.length ? [...storeCodes] : ['']);
+  const row = await q
     .select([
       sql<number>`count(*) filter (where status = 'received')::int`.as('waiting'),
       sql<number>`coalesce(extract(epoch from now() - min(received_at) filter (where status = 'received')), 0)::float8`.as('oldest'),

@@ -12,7 +12,7 @@ const workers: ServiceProcess[] = [];
 
 beforeAll(async () => {
   // A create cut off by the kill has an unknown outcome, settled over the store's window: short here.
-  stack = await startStack({ skipInstall: true, inProcessWorkers: false, settings: { documentSettleSeconds: 30 } });
+  stack = await startStack({ skipInstall: true, inProcessWorkers: false, settings: { documentSettleSeconds: 15 } });
 }, 120_000);
 afterAll(async () => {
   for (const w of workers) await w.stop().catch(() => undefined);

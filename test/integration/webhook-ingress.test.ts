@@ -229,7 +229,8 @@ describe('POST /webhooks/jumpseller', () => {
       .where('id', '=', stored!.id)
       .execute();
     const { calls, dispatcher } = recordingDispatcher();
-    const redispatcher = startRedispatcher({ db, dispatcher, logger: createLogger('silent') }, { intervalMs: 60_000 });
+    // This file's store only: the files running beside it keep their own deliveries.
+    const redispatcher = startRedispatcher({ db, dispatcher, logger: createLogger('silent') }, { intervalMs: 60_000, storeCodes: [STORE] });
     try {
       await redispatcher.runOnce();
     } finally {

@@ -69,8 +69,12 @@ function dispatcherThat(fail: (d: DispatchInput) => Error | null = () => null, d
   return { calls, dispatcher };
 }
 
-function redispatcher(dispatcher: Dispatcher, options: RedispatcherOptions = {}) {
-  return startRedispatcher({ db, dispatcher, logger: createLogger('silent') }, { intervalMs: 3_600_000, ...options });
+/**
+ * A redispatcher of the test's store only: the files running beside this one share the database, and
+ * their waiting deliveries are theirs (the last test here checks that a scoped one leaves them alone).
+ */
+function redispatcher(store: string, dispatcher: Dispatcher, options: RedispatcherOptions = {}) {
+  return startRedispatcher({ db, dispatcher, logger: createLogger('silent') }, { intervalMs: 3_600_000, storeCodes: [store], ...options });
 }
 
 const mine = (store: string) => (d: DispatchInput) => d.storeCode === store;
@@ -80,7 +84,7 @@ describe('the redispatcher', () => {
     const { store, ids } = await waitingDeliveries(5);
     const poisoned = '900002';
     const { calls, dispatcher } = dispatcherThat((d) => (d.resourceId === poisoned ? new Error('3 INVALID_ARGUMENT: workflow id is not valid') : null));
-    const r = redispatcher(dispatcher, { baseBackoffMs: 60_000 });
+    const r = redispatcher(store, dispatcher, { baseBackoffMs: 60_000 });
     const before = Date.now();
     try {
       await r.runOnce();
@@ -101,7 +105,7 @@ describe('the redispatcher', () => {
   it('dead-letters a row that keeps failing, after the configured number of attempts, and an operator can requeue it', async () => {
     const { store } = await waitingDeliveries(2);
     const { calls, dispatcher } = dispatcherThat((d) => (d.resourceId === '900000' ? new Error('the order workflow refused it') : null));
-    const r = redispatcher(dispatcher, { baseBackoffMs: 1, maxBackoffMs: 1, maxAttempts: 3 });
+    const r = redispatcher(store, dispatcher, { baseBackoffMs: 1, maxBackoffMs: 1, maxAttempts: 3 });
     try {
       for (let pass = 0; pass < 6; pass++) {
         await r.runOnce();
@@ -126,7 +130,7 @@ describe('the redispatcher', () => {
   it('does not count an unreachable Temporal against the rows, and ends the pass instead of trying every row', async () => {
     const { store } = await waitingDeliveries(6);
     const { calls, dispatcher } = dispatcherThat((d) => (d.storeCode === store ? new Error('14 UNAVAILABLE: No connection established') : null));
-    const r = redispatcher(dispatcher, { maxAttempts: 1, unreachableStreak: 3 });
+    const r = redispatcher(store, dispatcher, { maxAttempts: 1, unreachableStreak: 3 });
     try {
       await r.runOnce();
     } finally {
@@ -140,7 +144,7 @@ describe('the redispatcher', () => {
   it('puts a deadline on every dispatch: a call that never answers does not stall the pass', async () => {
     const { store } = await waitingDeliveries(2);
     const hangs: Dispatcher = { dispatch: (d) => (d.storeCode === store && d.resourceId === '900000' ? new Promise<never>(() => undefined) : Promise.resolve('dispatched')) };
-    const r = redispatcher(hangs, { deadlineMs: 200 });
+    const r = redispatcher(store, hangs, { deadlineMs: 200 });
     // The first dispatch never answers: the pass ending at all, with the second row dispatched, is the
     // deadline's doing, and the stored error says which deadline (no wall-clock bound to break under load).
     try {
@@ -166,7 +170,7 @@ describe('the redispatcher', () => {
       { owner: 'another-api', leaseMs: 60_000 },
     );
     const { calls, dispatcher } = dispatcherThat();
-    const r = redispatcher(dispatcher);
+    const r = redispatcher(store, dispatcher);
     try {
       await r.runOnce();
     } finally {
@@ -180,8 +184,8 @@ describe('the redispatcher', () => {
     const { store, ids } = await waitingDeliveries(80);
     const a = dispatcherThat(() => null, 5);
     const b = dispatcherThat(() => null, 5);
-    const ra = redispatcher(a.dispatcher, { batchSize: 7, owner: 'api-a' });
-    const rb = redispatcher(b.dispatcher, { batchSize: 7, owner: 'api-b' });
+    const ra = redispatcher(store, a.dispatcher, { batchSize: 7, owner: 'api-a' });
+    const rb = redispatcher(store, b.dispatcher, { batchSize: 7, owner: 'api-b' });
     const drain = async (r: typeof ra) => {
       while ((await r.runOnce()).claimed > 0);
     };
@@ -201,6 +205,28 @@ describe('the redispatcher', () => {
   });
 });
 
+describe('a redispatcher given some stores', () => {
+  it('claims only those stores’ deliveries and leaves the others’ as they were', async () => {
+    const ours = await waitingDeliveries(2);
+    const theirs = await waitingDeliveries(2);
+    const { calls, dispatcher } = dispatcherThat();
+    const r = redispatcher(ours.store, dispatcher);
+    try {
+      await r.runOnce();
+    } finally {
+      r.stop();
+    }
+    expect(calls.map((c) => [c.storeCode, String(c.deliveryId)])).toEqual(ours.ids.map((id) => [ours.store, id]));
+    expect((await rowsOf(ours.store)).map((row) => row.status)).toEqual(['dispatched', 'dispatched']);
+    expect((await rowsOf(theirs.store)).map((row) => [row.status, row.attempts, row.claimed_by])).toEqual([
+      ['received', 0, 'a-dead-request'],
+      ['received', 0, 'a-dead-request'],
+    ]);
+    const backlog = await deliveryBacklog(db, [ours.store, theirs.store]);
+    expect(backlog.waiting).toBe(2);
+  });
+});
+
 describe('backlog metrics', () => {
   it('show the rows waiting, the age of the oldest, and the dead letters', async () => {
     const { store } = await waitingDeliveries(3);
@@ -209,8 +235,14 @@ describe('backlog metrics', () => {
       .set({ received_at: new Date(Date.now() - 3_600_000) })
       .where('store_code', '=', store)
       .execute();
+    // Every store's backlog (what the API's gauges read) holds them...
+    const all = await deliveryBacklog(db);
+    expect(all.waiting).toBeGreaterThanOrEqual(3);
+    expect(all.oldestWaitingSeconds).toBeGreaterThanOrEqual(3600);
+    // ...and the gauges here read this store's alone, exactly: the files running beside this one
+    // receive and dispatch deliveries of their own meanwhile.
     const metrics = createMetrics({
-      deliveryBacklog: () => deliveryBacklog(db),
+      deliveryBacklog: () => deliveryBacklog(db, [store]),
       orderReconcile: () => Promise.resolve([]),
       onError: (what, err) => {
         throw new Error(`${what}: ${String(err)}`);
@@ -219,18 +251,19 @@ describe('backlog metrics', () => {
     const text = await metrics.registry.metrics();
     const waiting = Number(/^webhook_deliveries\{status="waiting"\} (\d+)/m.exec(text)?.[1]);
     const oldest = Number(/^webhook_deliveries_oldest_waiting_seconds (\S+)/m.exec(text)?.[1]);
-    expect(waiting).toBeGreaterThanOrEqual(3);
+    expect(waiting).toBe(3);
     expect(oldest).toBeGreaterThanOrEqual(3600);
     expect(text).toMatch(/^webhook_deliveries\{status="dead_letter"\} \d+/m);
 
     // Once they are dispatched the backlog shrinks by them.
-    const r = redispatcher(dispatcherThat().dispatcher);
+    const r = redispatcher(store, dispatcherThat().dispatcher);
     try {
       await r.runOnce();
     } finally {
       r.stop();
     }
     const after = await metrics.registry.metrics();
-    expect(Number(/^webhook_deliveries\{status="waiting"\} (\d+)/m.exec(after)?.[1])).toBeLessThanOrEqual(waiting - 3);
+    expect(Number(/^webhook_deliveries\{status="waiting"\} (\d+)/m.exec(after)?.[1])).toBe(waiting - 3);
+    expect(Number(/^webhook_deliveries_oldest_waiting_seconds (\S+)/m.exec(after)?.[1])).toBe(0);
   });
 });

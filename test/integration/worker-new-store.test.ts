@@ -11,7 +11,8 @@ let connection: NativeConnection;
 let running: RunningWorkers | undefined;
 
 beforeAll(async () => {
-  stack = await startStack({ inProcessWorkers: false });
+  // Its own main queue: the production one is polled by the worker processes other files spawn.
+  stack = await startStack({ inProcessWorkers: false, ownMainQueue: true });
   connection = await NativeConnection.connect({ address: inject('temporalAddress') });
 });
 afterAll(async () => {
@@ -27,6 +28,7 @@ it('starts serving the new store’s API queues and its order issues', async () 
     dataConverter: testDataConverter,
     workflowBundle: await workflowBundle(),
     storeCodes: [],
+    mainTaskQueue: stack.mainTaskQueue,
     activityDeps: { db: stack.db, stores: stack.stores, temporal: stack.temporal, logger: createLogger('silent') },
   });
   const product = stack.js.sim.createProduct({ name: 'Nuevo', price: 2500, sku: 'NEW-1', stock: 10 });

@@ -78,6 +78,12 @@ export interface StackOptions {
    * processes the test starts itself (`npm run worker`).
    */
   inProcessWorkers?: boolean;
+  /**
+   * With `inProcessWorkers: false`: workflows go to the stack's own main queue all the same (the test
+   * starts in-process workers on `stack.mainTaskQueue` itself), so the production queue stays free for
+   * the worker processes another file spawns.
+   */
+  ownMainQueue?: boolean;
   logger?: Logger;
   /**
    * Per-second rates of the clients' limiters and the API queues. Default: the published limits.
@@ -141,7 +147,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const logger = options.logger ?? createLogger('silent');
   const storeCode = `t-${randomBytes(4).toString('hex')}`;
   const inProcessWorkers = options.inProcessWorkers ?? true;
-  const mainTaskQueue = inProcessWorkers ? `main-${storeCode}` : MAIN_TASK_QUEUE;
+  const mainTaskQueue = inProcessWorkers || options.ownMainQueue ? `main-${storeCode}` : MAIN_TASK_QUEUE;
   const config = loadConfig({
     ...(options.adminToken ? { ADMIN_TOKEN: options.adminToken } : {}),
     ...(options.stockNoticesToken ? { STOCK_NOTICES_TOKEN: options.stockNoticesToken } : {}),
@@ -173,7 +179,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const connection = await Connection.connect({ address: env.temporalAddress });
   const temporal = new Client({ connection, dataConverter: testDataConverter });
   const services: Services = { db, activityDb: db, stores, temporal, temporalConnection: connection, close: () => Promise.resolve() };
-  const api = composeApi(services, config, logger, { mainTaskQueue, codec: { keyring: testKeyring } });
+  // The redispatcher claims this stack's deliveries only: the stacks of the files running beside it
+  // share the database, and their deliveries belong on their own main queues.
+  const api = composeApi(services, config, logger, { mainTaskQueue, codec: { keyring: testKeyring }, redispatchStores: [storeCode] });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

@@ -36,6 +36,11 @@ export interface RedispatcherOptions extends Partial<DispatchPolicy> {
   unreachableStreak?: number;
   /** Names this process's claims (tests run two redispatchers in one process). */
   owner?: string;
+  /**
+   * Only these stores' deliveries are claimed; undefined: every store's (an API process serves every
+   * store). Tests that share one database give each redispatcher its own stores.
+   */
+  storeCodes?: readonly string[];
 }
 
 export interface RedispatchPassResult {
@@ -93,7 +98,7 @@ export function startRedispatcher(deps: RedispatcherDeps, options: RedispatcherO
 
   async function pass(): Promise<RedispatchPassResult> {
     const result: RedispatchPassResult = { claimed: 0, dispatched: 0, failed: 0, deadLettered: 0 };
-    const rows = await claimDueDeliveries(deps.db, claim, batchSize);
+    const rows = await claimDueDeliveries(deps.db, claim, batchSize, options.storeCodes);
     result.claimed = rows.length;
     let streak = 0;
     for (const [i, row] of rows.entries()) {
