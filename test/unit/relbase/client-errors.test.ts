@@ -67,8 +67,11 @@ describe('relBase client: wire details and error classification', () => {
     await Promise.all(Array.from({ length: 8 }, () => client.searchProducts('taza', 1)));
     const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
     expect(gaps).toHaveLength(7);
-    // Timers may fire late, never early (1 ms of clock rounding allowed).
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(149);
+    // The limiter spaces the moments it lets each call go (Date.now, 1 ms steps); from there to the
+    // fetch a loaded event loop adds a few ms to one call and not the next (147.5 ms was seen in CI
+    // beside three other files). That jitter does not add up: the slots are spaced from each other.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(144);
+    expect(arrivals[7]! - arrivals[0]!).toBeGreaterThanOrEqual(7 * 150 - 6);
   });
 
   it('accepts money and stock sent as numeric strings', async () => {
