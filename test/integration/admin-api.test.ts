@@ -6,7 +6,6 @@
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderWorkflowId } from '../../src/workflows/order/contracts.js';
-import { productSyncStatusQuery, productWorkflowId } from '../../src/workflows/product/contracts.js';
 import { answerChecker, type OpenApiDoc } from '../support/admin-openapi.js';
 import { startStack, type TestStack } from '../support/stack.js';
 import { ADMIN_TOKEN, adminApp } from './admin-support.js';
@@ -65,6 +64,9 @@ beforeAll(async () => {
   const unlinked = stack.js.sim.createProduct({ name: 'Unlinked', price: 2000, sku: 'ADM-U', stock: 100 });
   // A second product with the same SKU: product sync refuses duplicated SKUs, so these orders stay pending.
   twinId = stack.js.sim.createProduct({ name: 'Unlinked twin', price: 2000, sku: 'ADM-U', stock: 100 }).id;
+  // Both syncs end before the orders are paid: the first may link ADM-U before the second claims it
+  // (then undoes the link), and an order planned in between would issue.
+  await Promise.all([stack.waitForProductState(unlinked.id, 'synced'), stack.waitForProductState(twinId, 'synced')]);
 
   const pay = (productId: number, additionalFields?: { label: string; value: string }[]) => {
     const o = stack.js.sim.placeOrder({ lines: [{ productId, qty: 1 }], ...(additionalFields ? { additionalFields } : {}) });
@@ -291,11 +293,7 @@ describe('orders', () => {
   it('the pending orders issue once the shared SKU is fixed in Jumpseller and they are retried', async () => {
     // The operator deletes the twin; its product sync (product_deleted) frees the SKU.
     stack.js.sim.deleteProduct(twinId);
-    const twin = stack.temporal.workflow.getHandle(productWorkflowId(stack.storeCode, twinId));
-    for (let i = 0; (await twin.query(productSyncStatusQuery).catch(() => null))?.state !== 'deleted'; i++) {
-      if (i > 300) throw new Error('the twin product was not marked deleted');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await stack.waitForProductState(twinId, 'deleted');
     // One action: retry asks product sync for the orders' product, which now links its SKU alone.
     await send('POST', `/admin/stores/${stack.storeCode}/orders/retry-pending`);
     await Promise.all(orders.pending.map((id) => stack.waitForOrderState(id, 'issued')));

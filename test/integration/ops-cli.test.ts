@@ -47,16 +47,24 @@ beforeAll(async () => {
   const linked = stack.js.sim.createProduct({ name: 'Linked', price: 1190, sku: 'OPS-L', stock: 10 });
   const [rb] = stack.rb.simulator.seedProducts([{ name: 'Linked', code: 'OPS-L', price: 1190 }]);
   await stack.link('OPS-L', rb!.id, linked.id);
-  const unlinked = stack.js.sim.createProduct({ name: 'Unlinked', price: 2500, sku: 'OPS-U', stock: 10 });
-  // A second product with the same SKU: product sync refuses duplicated SKUs, so the order stays pending.
-  stack.js.sim.createProduct({ name: 'Unlinked twin', price: 2500, sku: 'OPS-U', stock: 10 });
-  const pay = (productId: number, additionalFields?: { label: string; value: string }[]) => {
-    const o = stack.js.sim.placeOrder({ lines: [{ productId, qty: 1 }], ...(additionalFields ? { additionalFields } : {}) });
+  // Two variants of one product with the same SKU: product sync refuses it in the same pass that reads
+  // it, so OPS-U is never linked and the order stays pending. (Two products sharing a SKU would not do:
+  // the first one's sync may link it before the second claims it, and the order then issues.)
+  const unlinked = stack.js.sim.createProduct({
+    name: 'Unlinked',
+    price: 2500,
+    variants: [
+      { sku: 'OPS-U', stock: 10, options: [{ name: 'Talla', value: 'S' }] },
+      { sku: 'OPS-U', stock: 10, options: [{ name: 'Talla', value: 'M' }] },
+    ],
+  });
+  const pay = (productId: number, additionalFields?: { label: string; value: string }[], variantId?: number) => {
+    const o = stack.js.sim.placeOrder({ lines: [{ productId, variantId, qty: 1 }], ...(additionalFields ? { additionalFields } : {}) });
     stack.js.sim.payOrder(o.id);
     return o.id;
   };
   payLinked = () => pay(linked.id);
-  ids.pending = pay(unlinked.id);
+  ids.pending = pay(unlinked.id, undefined, unlinked.variants[0]!.id);
   ids.issued = pay(linked.id);
   ids.attention = pay(linked.id, [
     { label: 'Tipo de documento', value: 'Factura electrónica' },

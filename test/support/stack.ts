@@ -35,6 +35,7 @@ import { createWorkers, type RunningWorkers } from '../../src/worker.js';
 import type { WorkerVersioningSettings } from '../../src/temporal/worker-deployment.js';
 import { MAIN_TASK_QUEUE } from '../../src/workflows/task-queues.js';
 import { orderStatusQuery, orderWorkflowId, type OrderState, type OrderStatus } from '../../src/workflows/order/contracts.js';
+import { productSyncStatusQuery, productWorkflowId, type ProductSyncStatus } from '../../src/workflows/product/contracts.js';
 
 type SimProduct = ReturnType<RunningJumpsellerSimulator['sim']['createProduct']>;
 type SeededProduct = ReturnType<RunningRelbaseSimulator['simulator']['seedProducts']>[number];
@@ -122,6 +123,8 @@ export interface TestStack {
   /** Polls the order workflow's `state` query until `predicate` holds (or throws after `timeoutMs`). */
   waitForOrder(orderId: number | string, predicate: (s: OrderStatus) => boolean, timeoutMs?: number): Promise<OrderStatus>;
   waitForOrderState(orderId: number | string, state: OrderState, timeoutMs?: number): Promise<OrderStatus>;
+  /** The product sync's status once its workflow reports `state` (60 s at most). */
+  waitForProductState(productId: number, state: ProductSyncStatus['state']): Promise<ProductSyncStatus>;
   /**
    * The `orders` read model's state once it is `wanted`, or the last seen after 60 s. The workflow's
    * query changes first; the row follows when its `recordOrderState` activity has run (a worker of a
@@ -265,6 +268,16 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
     waitForOrderState(orderId, state, timeoutMs) {
       return stack.waitForOrder(orderId, (s) => s.state === state, timeoutMs);
+    },
+    async waitForProductState(productId, state) {
+      const handle = temporal.workflow.getHandle(productWorkflowId(storeCode, productId));
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const last = await handle.query(productSyncStatusQuery).catch(() => null);
+        if (last?.state === state) return last;
+        if (Date.now() > deadline) throw new Error(`product ${productId} did not reach ${state} in 60 s; last: ${JSON.stringify(last)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
     async readModelState(orderId, wanted) {
       let state: string | undefined;
