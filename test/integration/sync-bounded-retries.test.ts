@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LinkRecord } from '../../src/activities/product-records.js';
 import type { IntentClaim } from '../../src/db/create-intents-repository.js';
@@ -15,7 +15,7 @@ import { databaseProfile, jumpsellerApiProfile, relbaseApiProfile } from '../../
 import { productWorkflowId, type ProductSyncStatus, type RelbaseEntry, type SyncItem } from '../../src/workflows/product/contracts.js';
 import { SYNC_API_RETRY } from '../../src/workflows/product/sync-profiles.js';
 import { PRODUCT_SYNC_WORKFLOW_TYPE } from '../../src/workflows/workflow-types.js';
-import { workflowBundle } from '../support/stack.js';
+import { installQuietRuntime, workflowBundle } from '../support/stack.js';
 
 let connection: Connection;
 let native: NativeConnection;
@@ -23,7 +23,7 @@ let client: Client;
 
 beforeAll(async () => {
   // Retries are the point here: keep the SDK's warnings about them out of the output.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  installQuietRuntime();
   connection = await Connection.connect({ address: inject('temporalAddress') });
   native = await NativeConnection.connect({ address: inject('temporalAddress') });
   client = new Client({ connection });

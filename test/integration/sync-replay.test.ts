@@ -9,16 +9,16 @@
  * with `historyJson`, payloads sealed with the test keys) replay too, so a later change to it (such
  * as its queues) must keep them or patch.
  */
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadHistory } from '../support/histories.js';
 import { testDataConverter } from '../support/encryption.js';
-import { workflowBundle } from '../support/stack.js';
+import { installQuietRuntime, workflowBundle } from '../support/stack.js';
 
 const fixture = (name: string) => loadHistory(new URL(`../fixtures/histories/${name}.json`, import.meta.url));
 
 beforeAll(() => {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  installQuietRuntime();
 });
 
 describe('runs started by the previous version replay', () => {

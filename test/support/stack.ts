@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { composeApi, type ApiApp } from '../../src/api/compose.js';
 import { loadConfig } from '../../src/config.js';
@@ -16,6 +16,7 @@ import { upsertLink } from '../../src/db/product-links-repository.js';
 import type { RateLimiter } from '../../src/http/rate-limiter.js';
 import { ensureBasicStore, saveStoreSettings } from '../../src/db/stores-repository.js';
 import { seedInstalledStore } from './install-seed.js';
+import { installQuietRuntime } from './quiet-runtime.js';
 import { orderReconcileScheduleId } from '../../src/workflows/order-reconcile/contracts.js';
 import { stockReconcileScheduleId } from '../../src/workflows/stock/contracts.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
@@ -47,13 +48,7 @@ export function workflowBundle(): Promise<WorkflowBundle> {
   return bundle;
 }
 
-let runtimeInstalled = false;
-/** Keeps the Temporal SDK's own logs to errors (expected activity retries would fill the output); once per process. */
-export function installQuietRuntime() {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  runtimeInstalled = true;
-}
+export { installQuietRuntime } from './quiet-runtime.js';
 
 /** Where the stack's Temporal server and database are; tests get them from the global setup. */
 export interface StackEnvironment {

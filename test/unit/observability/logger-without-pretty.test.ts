@@ -4,8 +4,11 @@
  * refuses, saying what is missing.
  */
 import type * as NodeModule from 'node:module';
-import { expect, it, vi } from 'vitest';
-import { createLogger, createProcessLogger } from '../../../src/observability/logger.js';
+import { beforeAll, expect, it, vi } from 'vitest';
+import type * as LoggerModule from '../../../src/observability/logger.js';
+
+let createLogger: typeof LoggerModule.createLogger;
+let createProcessLogger: typeof LoggerModule.createProcessLogger;
 
 vi.mock('node:module', async (importOriginal) => {
   const original = await importOriginal<typeof NodeModule>();
@@ -17,6 +20,13 @@ vi.mock('node:module', async (importOriginal) => {
     }, real);
   };
   return { ...original, default: { ...original, createRequire }, createRequire };
+});
+
+// The unit files share their workers' module cache (isolate: false): the logger is loaded afresh so
+// that it sees the mocked node:module, whichever file loaded it first.
+beforeAll(async () => {
+  vi.resetModules();
+  ({ createLogger, createProcessLogger } = await import('../../../src/observability/logger.js'));
 });
 
 it('a terminal gets JSON logs when pino-pretty is not installed', () => {

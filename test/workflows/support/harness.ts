@@ -9,12 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { JUMPSELLER_ACTIVITY_NAMES, RELBASE_ACTIVITY_NAMES } from '../../../src/activities/queue-activities.js';
 import { jumpsellerQueue, relbaseQueue } from '../../../src/workflows/task-queues.js';
 import { readWorkflowBundle } from '../../support/bundle-file.js';
 import { testDataConverter } from '../../support/encryption.js';
+import { installQuietRuntime } from '../../support/quiet-runtime.js';
 
 /** Shared with the integration tests. */
 export { waitIdle } from '../../support/runs.js';
@@ -26,14 +27,9 @@ export interface WorkflowTestEnv {
   close(): Promise<void>;
 }
 
-let runtimeInstalled = false;
-
 /** Connects to the server of the global setup and loads the bundle it built (once per run). */
 export async function openEnv(): Promise<WorkflowTestEnv> {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-    runtimeInstalled = true;
-  }
+  installQuietRuntime();
   const address = inject('workflowsServerAddress');
   const bundle: WorkflowBundle = readWorkflowBundle(inject('workflowBundlePath'));
   const connection = await Connection.connect({ address });
