@@ -4,7 +4,7 @@
  * refuses, saying what is missing.
  */
 import type * as NodeModule from 'node:module';
-import { beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type * as LoggerModule from '../../../src/observability/logger.js';
 
 let createLogger: typeof LoggerModule.createLogger;
@@ -23,10 +23,15 @@ vi.mock('node:module', async (importOriginal) => {
 });
 
 // The unit files share their workers' module cache (isolate: false): the logger is loaded afresh so
-// that it sees the mocked node:module, whichever file loaded it first.
+// that it sees the mocked node:module, whichever file loaded it first, and dropped afterwards so that
+// the next file in this worker does not get the logger that cannot find pino-pretty.
 beforeAll(async () => {
   vi.resetModules();
   ({ createLogger, createProcessLogger } = await import('../../../src/observability/logger.js'));
+});
+afterAll(() => {
+  vi.doUnmock('node:module');
+  vi.resetModules();
 });
 
 it('a terminal gets JSON logs when pino-pretty is not installed', () => {
