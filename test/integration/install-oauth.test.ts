@@ -38,7 +38,8 @@ import { installStateQuery } from '../../src/workflows/install/contracts.js';
 import { startInstall } from '../../src/install/run-install.js';
 import { testDataConverter } from '../support/encryption.js';
 import { freshDatabase, type FreshDatabase } from '../support/fresh-database.js';
-import { installQuietRuntime, workflowBundle } from '../support/stack.js';
+import { installQuietRuntime } from '../support/quiet-runtime.js';
+import { workflowBundle } from '../support/stack.js';
 
 const PUBLIC_URL = 'http://service.test';
 const ADMIN_TOKEN = 'oauth-test-admin-Zq8vN2kLp4Xw';

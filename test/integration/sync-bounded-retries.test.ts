@@ -15,7 +15,8 @@ import { databaseProfile, jumpsellerApiProfile, relbaseApiProfile } from '../../
 import { productWorkflowId, type ProductSyncStatus, type RelbaseEntry, type SyncItem } from '../../src/workflows/product/contracts.js';
 import { SYNC_API_RETRY } from '../../src/workflows/product/sync-profiles.js';
 import { PRODUCT_SYNC_WORKFLOW_TYPE } from '../../src/workflows/workflow-types.js';
-import { installQuietRuntime, workflowBundle } from '../support/stack.js';
+import { installQuietRuntime } from '../support/quiet-runtime.js';
+import { workflowBundle } from '../support/stack.js';
 
 let connection: Connection;
 let native: NativeConnection;

@@ -13,7 +13,8 @@ import { Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadHistory } from '../support/histories.js';
 import { testDataConverter } from '../support/encryption.js';
-import { installQuietRuntime, workflowBundle } from '../support/stack.js';
+import { installQuietRuntime } from '../support/quiet-runtime.js';
+import { workflowBundle } from '../support/stack.js';
 
 const fixture = (name: string) => loadHistory(new URL(`../fixtures/histories/${name}.json`, import.meta.url));
 

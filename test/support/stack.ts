@@ -48,8 +48,6 @@ export function workflowBundle(): Promise<WorkflowBundle> {
   return bundle;
 }
 
-export { installQuietRuntime } from './quiet-runtime.js';
-
 /** Where the stack's Temporal server and database are; tests get them from the global setup. */
 export interface StackEnvironment {
   temporalAddress: string;
@@ -245,34 +243,20 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     async orderStatus(orderId) {
       return temporal.workflow.getHandle(orderWorkflowId(storeCode, orderId)).query(orderStatusQuery);
     },
-    async waitForOrder(orderId, predicate, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      let last: OrderStatus | undefined;
-      for (;;) {
-        try {
-          last = await stack.orderStatus(orderId);
-          if (predicate(last)) return last;
-        } catch {
-          // not started yet
-        }
-        if (Date.now() > deadline) {
-          throw new Error(`order ${orderId} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    waitForOrder(orderId, predicate, timeoutMs = 60_000) {
+      return pollQuery(() => stack.orderStatus(orderId), predicate, timeoutMs, `order ${orderId} did not reach the expected state`);
     },
     waitForOrderState(orderId, state, timeoutMs) {
       return stack.waitForOrder(orderId, (s) => s.state === state, timeoutMs);
     },
-    async waitForProductState(productId, state) {
+    waitForProductState(productId, state) {
       const handle = temporal.workflow.getHandle(productWorkflowId(storeCode, productId));
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const last = await handle.query(productSyncStatusQuery).catch(() => null);
-        if (last?.state === state) return last;
-        if (Date.now() > deadline) throw new Error(`product ${productId} did not reach ${state} in 60 s; last: ${JSON.stringify(last)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      return pollQuery(
+        () => handle.query(productSyncStatusQuery),
+        (s) => s.state === state,
+        60_000,
+        `product ${productId} did not reach ${state}`,
+      );
     },
     async readModelState(orderId, wanted) {
       let state: string | undefined;
@@ -318,4 +302,20 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     },
   };
   return stack;
+}
+
+/** Asks a workflow's query every 100 ms until `predicate` holds (a workflow not started yet is asked again); throws with the last answer after `timeoutMs`. */
+async function pollQuery<T>(ask: () => Promise<T>, predicate: (answer: T) => boolean, timeoutMs: number, failure: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    try {
+      last = await ask();
+      if (predicate(last)) return last;
+    } catch {
+      // not started yet
+    }
+    if (Date.now() > deadline) throw new Error(`${failure} in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
